@@ -1,0 +1,59 @@
+import numpy as np
+import torch
+
+from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
+from graders.sampling import rejection_sample, softmax
+
+STATEMENT = r"""
+The softmax of $x \in \mathbb{R}^n$ (a column vector, shape `(n, 1)`) is
+$s_j = \dfrac{e^{x_j}}{\sum_k e^{x_k}}$.
+
+Write `softmax_jacobian(x)` that returns the Jacobian $\partial s / \partial x$ in
+denominator layout: shape `(n, n)`, entry `[i, j]` $= \partial s_j / \partial x_i$.
+It must stay finite when the logits are shifted by $+1000$.
+"""
+
+N = 5
+
+
+def sample(rng: np.random.Generator, trial: Trial) -> dict:
+    point = rejection_sample(
+        rng,
+        lambda r: {"x": r.standard_normal((N, 1)) * 1.5},
+        lambda p: softmax(p["x"]).max() <= 0.98,  # a saturated softmax hides mistakes
+    )
+    if trial.kind is TrialKind.STABILITY:
+        point["x"] = point["x"] + 1000.0
+    return point
+
+
+def forward(x: torch.Tensor) -> torch.Tensor:
+    return torch.softmax(x, dim=0)
+
+
+def solution(x):
+    e = np.exp(x - x.max())
+    s = e / e.sum()
+    return np.diagflat(s) - s @ s.T
+
+
+def outer_only(x):
+    e = np.exp(x - x.max())
+    s = e / e.sum()
+    return -(s @ s.T)
+
+
+PROBLEM = register(Problem(
+    id="softmax",
+    title="Jacobian of the softmax",
+    statement=STATEMENT,
+    function="softmax_jacobian",
+    params=("x",),
+    sample=sample,
+    forward=forward,
+    wrt=("x",),
+    derivative=Derivative.JACOBIAN,
+    stability=True,
+    solution=solution,
+    mistakes=(Mistake("outer_only", "it looks like -s s^T without the diag(s) term", outer_only),),
+))

@@ -1,0 +1,200 @@
+"""The checks, in order: type, exact shape, all values finite, values.
+
+Each trial's returned value goes through every stage it can; the stages are
+then aggregated into the checks a student sees (one per stage, one value check
+per trial, one for the stability trial).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from graders.diagnosis import (
+    RUN_MESSAGES,
+    Code,
+    Diagnosis,
+    diagnose_finite,
+    diagnose_shape,
+    diagnose_values,
+)
+from graders.import_policy import forbidden_message
+from graders.problem import Derivative, Problem, Returns, Trial, TrialKind
+from graders.runner import CallResult
+from graders.wire import Opaque
+
+
+def output_label(problem: Problem, name: str) -> str:
+    if problem.harness == "torch_function":
+        return {"forward": "forward(x)", "backward": "the gradient from backward"}[name]
+    if problem.derivative is Derivative.CUSTOM:
+        return f"the value returned by {problem.function}"
+    if problem.returns is Returns.ARRAY:
+        return f"the value returned by {problem.function}"
+    if problem.returns is Returns.DICT:
+        return f'the entry "{name}"'
+    return f"the derivative with respect to {name}"
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, Opaque):
+        return value.type_name
+    if isinstance(value, np.ndarray):
+        return f"numpy array of shape {value.shape}"
+    return {float: "float", list: "list", tuple: "tuple", dict: "dict", type(None): "None"}.get(type(value), type(value).__name__)
+
+
+def _as_array(value: Any, label: str) -> tuple[np.ndarray | None, str]:
+    """A numpy array from what the student returned, or why it cannot be one."""
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float64), ""
+    if isinstance(value, float):
+        return np.array(value, dtype=np.float64), ""
+    if isinstance(value, (list, tuple)):
+        try:
+            array = np.array(value, dtype=np.float64)
+        except (ValueError, TypeError):
+            return None, f"{label} is a {_type_name(value)} that is not a rectangular array of numbers"
+        return array, ""
+    if value is None:
+        return None, f"{label} is None: did you forget a `return`?"
+    return None, f"{label} is a {_type_name(value)}, not a numpy array"
+
+
+def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], Diagnosis | None, list[str]]:
+    """The type check: map the returned value onto the expected outputs."""
+    names = list(expected)
+    notes: list[str] = []
+    raw: dict[str, Any]
+    what = f"{problem.function} returned"
+    if problem.harness == "torch_function" or problem.returns is Returns.DICT:
+        if not isinstance(value, dict):
+            return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a {_type_name(value)}; expected a dict with keys "
+                                 + ", ".join(f'"{n}"' for n in names)), notes
+        missing = [n for n in names if n not in value]
+        if missing:
+            return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a dict without the key(s) "
+                                 + ", ".join(f'"{n}"' for n in missing)), notes
+        extra = sorted(set(value) - set(names))
+        if extra:
+            notes.append("ignored extra keys: " + ", ".join(extra))
+        raw = {n: value[n] for n in names}
+    elif problem.returns is Returns.TUPLE:
+        all_scalar = all(expected[n].shape == () for n in names)
+        if isinstance(value, np.ndarray) and all_scalar and value.shape == (len(names),):
+            value = list(value)
+        if not isinstance(value, (tuple, list)):
+            return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a {_type_name(value)}; expected a tuple of "
+                                 f"{len(names)} values ({', '.join(names)})"), notes
+        if len(value) != len(names):
+            return {}, Diagnosis(Code.WRONG_TYPE, f"{what} {len(value)} values; expected {len(names)} "
+                                 f"({', '.join(names)}, in that order)"), notes
+        raw = dict(zip(names, value, strict=True))
+    else:
+        raw = {names[0]: value}
+    outputs: dict[str, np.ndarray] = {}
+    for name in names:
+        label = output_label(problem, name)
+        array, problem_text = _as_array(raw[name], label)
+        if array is None:
+            return {}, Diagnosis(Code.WRONG_TYPE, problem_text), notes
+        original = raw[name]
+        if isinstance(original, np.ndarray) and original.dtype.kind == "f" and original.dtype.itemsize < 8:
+            notes.append(f"{label} is {original.dtype}: compute in float64 for full precision")
+        outputs[name] = array
+    return outputs, None, notes
+
+
+def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allowed: frozenset[str]) -> Diagnosis | None:
+    """Diagnosis for a call that did not return a value at all."""
+    status = call.status
+    if status == "ok":
+        return None
+    if status == "exception":
+        return Diagnosis(Code.EXCEPTION, f"{problem.function} raised an exception:\n{call.message}".rstrip())
+    if status == "syntax_error":
+        return Diagnosis(Code.SYNTAX_ERROR, f"your file has a syntax error:\n{call.message}".rstrip())
+    if status == "forbidden_import":
+        module = call.extra.get("module") or call.message or "?"
+        return Diagnosis(Code.FORBIDDEN_IMPORT, forbidden_message(str(module), allowed))
+    if status == "wrong_type":
+        return Diagnosis(Code.WRONG_TYPE, call.message or f"{problem.function} returned something that is not an array")
+    code, template = RUN_MESSAGES.get(status, (Code.CRASHED, "{function} failed: {detail}"))
+    return Diagnosis(code, template.format(function=problem.function, timeout=call_timeout, detail=call.message or status))
+
+
+@dataclass
+class TrialOutcome:
+    """Everything the checks need to know about one trial."""
+
+    trial: Trial
+    failure: Diagnosis | None = None  # did not run, or the wrong type
+    failed_stage: str = ""  # "run" or "type" when failure is set
+    shapes: dict[str, Diagnosis | None] = field(default_factory=dict)
+    finite: dict[str, Diagnosis | None] = field(default_factory=dict)
+    values: dict[str, Diagnosis | None] = field(default_factory=dict)
+    errors: dict[str, float] = field(default_factory=dict)
+    received: dict[str, np.ndarray] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def output_ok(self, name: str) -> bool:
+        return self.failure is None and self.shapes.get(name) is None and self.finite.get(name) is None \
+            and name in self.values and self.values[name] is None
+
+    def first_problem(self, names: list[str]) -> Diagnosis | None:
+        if self.failure is not None:
+            return self.failure
+        for stage in (self.shapes, self.finite, self.values):
+            for name in names:
+                if stage.get(name) is not None:
+                    return stage[name]
+        return None
+
+
+def evaluate_trial(
+    problem: Problem,
+    trial: Trial,
+    call: CallResult,
+    expected: Mapping[str, np.ndarray],
+    *,
+    tolerance: float,
+    call_timeout: float,
+    allowed: frozenset[str],
+    mistakes: Mapping[str, Mapping[str, tuple[str, np.ndarray]]],
+    scale_names: Mapping[str, float],
+) -> TrialOutcome:
+    outcome = TrialOutcome(trial, extra=dict(call.extra))
+    failure = run_diagnosis(problem, call, call_timeout, allowed)
+    if failure is not None:
+        outcome.failure, outcome.failed_stage = failure, "run"
+        return outcome
+    outputs, failure, notes = extract_outputs(problem, call.value, expected)
+    outcome.notes = notes
+    if failure is not None:
+        outcome.failure, outcome.failed_stage = failure, "type"
+        return outcome
+    outcome.received = outputs
+    stability = trial.kind is TrialKind.STABILITY
+    for name, want in expected.items():
+        got = outputs[name]
+        label = output_label(problem, name)
+        outcome.shapes[name] = diagnose_shape(label, got, want.shape)
+        outcome.finite[name] = diagnose_finite(label, got, stability)
+        if outcome.shapes[name] is not None:
+            continue
+        if outcome.finite[name] is not None:
+            continue
+        error, diagnosis = diagnose_values(
+            label, got, want, tolerance,
+            jacobian=problem.derivative is Derivative.JACOBIAN,
+            scale_names=scale_names,
+            mistakes=mistakes.get(name, {}),
+            visible=trial.visible,
+        )
+        outcome.errors[name] = error
+        outcome.values[name] = diagnosis
+    return outcome

@@ -1,0 +1,90 @@
+"""Central finite differences in float64, used only to validate the autograd
+reference, never to judge a student (see reference/gradient-numerics.md: an
+elementwise comparison against FD rejects correct answers)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from graders.problem import Derivative, Inputs, Problem
+from graders.reference import ReferenceError, forward_value
+
+STEP = 1e-5  # float64: error ~ eps/h + h^2 M / 6 is smallest around here (measured 6.4e-10)
+TOLERANCE = 1e-6
+ELEMENTWISE_LIMIT = 24  # above this many entries, probe random directions instead
+DIRECTIONS = 6
+
+
+def relative_error(student: np.ndarray, reference: np.ndarray) -> float:
+    """||S - R|| / (||S|| + ||R||): 0 for equal, 1 for a sign flip, NaN propagates."""
+    difference = float(np.linalg.norm(np.ravel(student - reference)))
+    scale = float(np.linalg.norm(np.ravel(student))) + float(np.linalg.norm(np.ravel(reference)))
+    if scale == 0.0:
+        return 0.0 if difference == 0.0 else float("inf")
+    return difference / scale
+
+
+def _directions(size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    if size <= ELEMENTWISE_LIMIT:
+        return list(np.eye(size))
+    directions = rng.standard_normal((DIRECTIONS, size))
+    return list(directions / np.linalg.norm(directions, axis=1, keepdims=True))
+
+
+def _predicted(kind: Derivative, reference: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    flat = reference.reshape(-1) if kind is not Derivative.JACOBIAN else reference
+    if kind is Derivative.GRADIENT:
+        return np.atleast_1d(flat @ direction)
+    if kind is Derivative.ELEMENTWISE:
+        return flat * direction
+    return flat.T @ direction  # dy = J^T dx in denominator layout
+
+
+def validate_reference(problem: Problem, inputs: Inputs, reference: dict[str, np.ndarray], seed: int = 0) -> float:
+    """Check the reference against central differences; raise ReferenceError if
+    they disagree. Returns the relative error found."""
+    if problem.derivative is Derivative.CUSTOM:
+        return _validate_custom(problem, inputs, reference)
+    rng = np.random.default_rng(seed)
+    predicted, measured = [], []
+    for name in problem.wrt:
+        base = np.asarray(inputs[name], dtype=np.float64)
+        for direction in _directions(base.size, rng):
+            step = direction.reshape(base.shape) * STEP
+            plus = forward_value(problem, {**inputs, name: base + step})
+            minus = forward_value(problem, {**inputs, name: base - step})
+            measured.append((plus - minus) / (2 * STEP))
+            predicted.append(_predicted(problem.derivative, reference[name], direction))
+    error = relative_error(np.concatenate(predicted), np.concatenate(measured))
+    if not error <= TOLERANCE:
+        raise ReferenceError(f"{problem.id}: autograd and finite differences disagree (relative error {error:.2e})")
+    return error
+
+
+def fd_gradient(f: Callable[[torch.Tensor], torch.Tensor], at: torch.Tensor) -> torch.Tensor:
+    """Central-difference gradient of a scalar function of a small tensor."""
+    base = at.detach().clone()
+    grad = torch.zeros_like(base).reshape(-1)
+    flat = base.reshape(-1)
+    with torch.no_grad():
+        for i in range(flat.numel()):
+            plus, minus = flat.clone(), flat.clone()
+            plus[i] += STEP
+            minus[i] -= STEP
+            grad[i] = (f(plus.reshape(base.shape)) - f(minus.reshape(base.shape))) / (2 * STEP)
+    return grad.reshape(base.shape)
+
+
+def _validate_custom(problem: Problem, inputs: Inputs, reference: dict[str, np.ndarray]) -> float:
+    measured = problem.reference(inputs, fd_gradient)
+    worst = 0.0
+    for name, value in reference.items():
+        other = np.asarray(measured[name].detach().numpy() if isinstance(measured[name], torch.Tensor) else measured[name])
+        error = relative_error(value, other.astype(np.float64))
+        if not error <= TOLERANCE:
+            raise ReferenceError(f"{problem.id}: autograd and finite differences disagree on {name} ({error:.2e})")
+        worst = max(worst, error)
+    return worst

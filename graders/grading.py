@@ -1,0 +1,253 @@
+"""Grade a submission: sample trials, compute validated references, run the
+student's calls through a runner, check, diagnose and score."""
+
+from __future__ import annotations
+
+import ast
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from graders import ENGINE_VERSION, import_policy
+from graders.assignment import Assignment, ProblemConfig
+from graders.checks import TrialOutcome, evaluate_trial, extract_outputs
+from graders.diagnosis import Code, Diagnosis
+from graders.finite_difference import validate_reference
+from graders.problem import Inputs, Problem, Trial, TrialKind
+from graders.reference import reference_outputs
+from graders.runner import Call, CallResult, Job, Runner, SubprocessRunner
+from graders.scoring import CheckResult, ProblemResult, assign_points, result_document
+
+VISIBLE_LIMIT = 200  # entries per array shown in the visible trial's feedback
+
+
+@dataclass(frozen=True)
+class PreparedTrial:
+    trial: Trial
+    inputs: Inputs
+    expected: dict[str, np.ndarray]
+    mistakes: dict[str, dict[str, tuple[str, np.ndarray]]]  # output -> mistake -> (hint, wrong value)
+    scale_names: dict[str, float]
+
+
+def trials_for(problem: Problem, count: int) -> list[Trial]:
+    trials = [Trial(TrialKind.REGULAR, i, visible=(i == 0)) for i in range(count)]
+    if problem.stability:
+        trials.append(Trial(TrialKind.STABILITY, count, visible=True))
+    return trials
+
+
+def trial_rng(seed: int, problem: Problem, trial: Trial) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(problem.id.encode()), trial.index, trial.kind is TrialKind.STABILITY])
+
+
+@lru_cache(maxsize=256)
+def prepare(problem: Problem, seed: int, count: int) -> tuple[PreparedTrial, ...]:
+    """Inputs and validated references for every trial. Deterministic in the seed,
+    so it is computed once per (problem, seed) and reused across submissions."""
+    prepared = []
+    for trial in trials_for(problem, count):
+        inputs = problem.sample(trial_rng(seed, problem, trial), trial)
+        expected = reference_outputs(problem, inputs)
+        validate_reference(problem, inputs, expected, seed=trial.index)
+        mistakes: dict[str, dict[str, tuple[str, np.ndarray]]] = {}
+        for mistake in problem.mistakes:
+            arguments = [np.copy(inputs[name]) if isinstance(inputs[name], np.ndarray) else inputs[name]
+                         for name in problem.params]
+            with np.errstate(all="ignore"):
+                wrong, failure, _ = extract_outputs(problem, mistake.solution(*arguments), expected)
+            if failure is not None:
+                raise ValueError(f"{problem.id}: mistake {mistake.name!r} does not return the student format")
+            for name, array in wrong.items():
+                mistakes.setdefault(name, {})[mistake.name] = (mistake.hint, array)
+        scale_names = dict(problem.scale_names(inputs)) if problem.scale_names else {}
+        prepared.append(PreparedTrial(trial, inputs, expected, mistakes, scale_names))
+    return tuple(prepared)
+
+
+@dataclass(frozen=True)
+class StaticReport:
+    """What the trusted process learns from the source without running it."""
+
+    syntax_error: Diagnosis | None
+    uses: import_policy.ImportUse | None
+
+    def defines(self, name: str) -> bool:
+        return self.uses is not None and name in self.uses.defined
+
+
+def inspect_source(source: str) -> StaticReport:
+    try:
+        tree = ast.parse(source, filename="submission.py")
+    except SyntaxError as exc:
+        line = (exc.text or "").rstrip("\n")
+        pointer = f"\n    {line}\n    {' ' * max((exc.offset or 1) - 1, 0)}^" if line else ""
+        message = f"your file has a syntax error on line {exc.lineno}: {exc.msg}{pointer}"
+        return StaticReport(Diagnosis(Code.SYNTAX_ERROR, message), None)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return StaticReport(Diagnosis(Code.SYNTAX_ERROR, f"your file cannot be parsed: {exc}"), None)
+    return StaticReport(None, import_policy.analyze(tree))
+
+
+def detect_problems(source: str, candidates: Iterable[Problem]) -> list[Problem]:
+    """Bank problems whose function the file defines at top level."""
+    report = inspect_source(source)
+    return [p for p in candidates if report.defines(p.function)]
+
+
+def _listing(array: np.ndarray) -> Any:
+    if array.size > VISIBLE_LIMIT:
+        return f"array of shape {tuple(array.shape)} (too large to show)"
+    return array.tolist()
+
+
+def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutcome], prepared: tuple[PreparedTrial, ...]) -> list[CheckResult]:
+    names = list(prepared[0].expected)
+    regular = [o for o in outcomes if o.trial.kind is TrialKind.REGULAR]
+    checks: list[CheckResult] = []
+
+    def where(outcome: TrialOutcome) -> str:
+        return f" (on {outcome.trial.label})" if len(regular) > 1 else ""
+
+    def stage_check(category: str, name: str, stages: tuple[str, ...], per_output: str | None) -> CheckResult:
+        for outcome in regular:
+            if outcome.failure is not None and outcome.failed_stage in stages:
+                return CheckResult(name, category, False, outcome.failure.code, outcome.failure.message + where(outcome), True)
+        if per_output:
+            for outcome in regular:
+                for output in names:
+                    diagnosis = getattr(outcome, per_output).get(output)
+                    if diagnosis is not None:
+                        message = diagnosis.message if outcome.trial.visible else diagnosis.message.split(":")[0]
+                        return CheckResult(name, category, False, diagnosis.code, message + where(outcome), True)
+        return CheckResult(name, category, True, None, "ok", True)
+
+    checks.append(stage_check("type", "type", ("run", "type"), None))
+    checks.append(stage_check("shape", "exact shape (denominator layout)", ("run", "type"), "shapes"))
+    checks.append(stage_check("finite", "all values finite", ("run", "type"), "finite"))
+
+    for outcome, trial_data in zip(outcomes, prepared, strict=True):
+        trial = outcome.trial
+        category = "stability" if trial.kind is TrialKind.STABILITY else "value"
+        name = f"{'stability' if category == 'stability' else 'values'}: {trial.label}"
+        good = [output for output in names if outcome.output_ok(output)]
+        diagnosis = outcome.first_problem(names)
+        if diagnosis is None and len(good) < len(names):  # not reached in practice: defensive
+            diagnosis = Diagnosis(Code.WRONG_VALUE, "not all outputs could be checked")
+        if diagnosis is None:
+            worst = max(outcome.errors.values(), default=0.0)
+            message = f"correct (largest relative error {worst:.1e})"
+        elif trial.visible:
+            wrong = [o for o in names if not outcome.output_ok(o)]
+            message = "; ".join(dict.fromkeys(_message_for(outcome, o) for o in wrong))
+        else:
+            message = f"wrong on this hidden trial ({diagnosis.code.value.replace('_', ' ')})"
+        details = None
+        if trial.visible:
+            details = {
+                "inputs": {k: (_listing(np.asarray(v)) if isinstance(v, np.ndarray) else v) for k, v in trial_data.inputs.items()},
+                "expected": {k: _listing(v) for k, v in trial_data.expected.items()},
+                "received": {k: _listing(v) for k, v in outcome.received.items()},
+            }
+        checks.append(CheckResult(name, category, diagnosis is None, diagnosis.code if diagnosis else None, message,
+                                  trial.visible, fraction=len(good) / len(names), details=details))
+
+    if problem.harness == "torch_function":
+        failing = [o for o in regular if not o.extra.get("gradcheck", {}).get("passed")]
+        if not failing:
+            checks.append(CheckResult("torch.autograd.gradcheck", "gradcheck", True, None, "gradcheck passed", True))
+        else:
+            outcome = failing[0]
+            diagnosis = outcome.failure or Diagnosis(
+                Code.WRONG_VALUE, "gradcheck failed: backward does not match finite differences of your forward. "
+                + str(outcome.extra.get("gradcheck", {}).get("message", ""))[:600])
+            checks.append(CheckResult("torch.autograd.gradcheck", "gradcheck", False, diagnosis.code, diagnosis.message, True))
+    assign_points(checks, config.points, config.weights)
+    return checks
+
+
+def _message_for(outcome: TrialOutcome, output: str) -> str:
+    if outcome.failure is not None:
+        return outcome.failure.message
+    for stage in (outcome.shapes, outcome.finite, outcome.values):
+        if stage.get(output) is not None:
+            return stage[output].message
+    return f"{output}: not checked"
+
+
+def _blocked(problem: Problem, config: ProblemConfig, diagnosis: Diagnosis, prepared: tuple[PreparedTrial, ...]) -> list[CheckResult]:
+    """Every check fails with the same diagnosis when the code cannot run at all."""
+    outcomes = [TrialOutcome(p.trial, failure=diagnosis, failed_stage="run") for p in prepared]
+    return _aggregate(problem, config, outcomes, prepared)
+
+
+def build_job(source: str, config: ProblemConfig, prepared: tuple[PreparedTrial, ...], allowed_anywhere: frozenset[str], seed: int) -> Job:
+    problem = config.problem
+    calls = []
+    for item in prepared:
+        args: list[tuple[str, Any]] = []
+        for name in problem.params:
+            value = item.inputs[name]
+            args.append((name, value.copy() if isinstance(value, np.ndarray) else value))
+        calls.append(Call(f"{problem.id}/{item.trial.index}", problem.function, tuple(args), problem.harness))
+    return Job(
+        source=source,
+        calls=tuple(calls),
+        allowed=config.allowed,
+        poison=allowed_anywhere - config.allowed,
+        seed=seed,
+        needs_torch="torch" in config.allowed,
+    )
+
+
+def grade_source(source: str, assignment: Assignment, *, runner: Runner | None = None, seed: int | None = None) -> dict[str, Any]:
+    """Grade one submission's source against an assignment; returns the result document."""
+    runner = runner or default_runner()
+    seed = assignment.seed if seed is None else seed
+    report = inspect_source(source)
+    allowed_anywhere = frozenset().union(*(config.allowed for config in assignment.problems))
+    results: list[ProblemResult] = []
+    for config in assignment.problems:
+        problem = config.problem
+        prepared = prepare(problem, seed, config.trials)
+        result = ProblemResult(problem.id, problem.title, problem.function, config.points)
+        blocked = report.syntax_error
+        if blocked is None:
+            bad = import_policy.violations(report.uses, problem.function, config.allowed, allowed_anywhere)
+            if bad:
+                module, line = bad[0]
+                where = f" (line {line})" if line else ""
+                blocked = Diagnosis(Code.FORBIDDEN_IMPORT, import_policy.forbidden_message(module, config.allowed) + where)
+        if blocked is not None:
+            result.checks = _blocked(problem, config, blocked, prepared)
+            results.append(result)
+            continue
+        job = build_job(source, config, prepared, allowed_anywhere, seed)
+        outcome = runner.run(job)
+        outcomes = [
+            evaluate_trial(
+                problem, item.trial, outcome.calls.get(call.key) or CallResult(call.key, "crashed", message="no result"),
+                item.expected, tolerance=config.tolerance, call_timeout=job.call_timeout, allowed=config.allowed,
+                mistakes=item.mistakes, scale_names=item.scale_names,
+            )
+            for item, call in zip(prepared, job.calls, strict=True)
+        ]
+        result.checks = _aggregate(problem, config, outcomes, prepared)
+        result.output = outcome.stdout
+        result.notes = sorted({note for o in outcomes for note in o.notes})
+        results.append(result)
+    return result_document(results, engine_version=ENGINE_VERSION, assignment=assignment.name or None, seed=seed)
+
+
+_DEFAULT_RUNNER: Runner | None = None
+
+
+def default_runner() -> Runner:
+    global _DEFAULT_RUNNER
+    if _DEFAULT_RUNNER is None:
+        _DEFAULT_RUNNER = SubprocessRunner()
+    return _DEFAULT_RUNNER

@@ -1,0 +1,49 @@
+"""Building blocks for problem samplers: test points that expose mistakes
+(distinct sizes, non-symmetric matrices) and avoid what would make a correct
+answer look wrong (kinks, saturated softmax)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+MAX_TRIES = 1000
+
+
+def column(rng: np.random.Generator, n: int, scale: float = 1.0) -> np.ndarray:
+    return rng.standard_normal((n, 1)) * scale
+
+
+def matrix(rng: np.random.Generator, rows: int, cols: int, scale: float = 1.0) -> np.ndarray:
+    """A matrix that is never symmetric, so A and A^T give different answers."""
+    while True:
+        a = rng.standard_normal((rows, cols)) * scale
+        if rows != cols or np.linalg.norm(a - a.T) > 0.5 * np.linalg.norm(a):
+            return a
+
+
+def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...], low: float = 0.2, high: float = 3.0) -> np.ndarray:
+    """Entries with |v| in [low, high] and random signs: no point near a kink."""
+    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape)
+
+
+def near_thousand(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Entries near +-1000, where a naive exp overflows."""
+    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(995.0, 1005.0, size=shape)
+
+
+def softmax(values: np.ndarray) -> np.ndarray:
+    shifted = np.exp(values - values.max())
+    return shifted / shifted.sum()
+
+
+def rejection_sample(rng: np.random.Generator, draw: Callable[[np.random.Generator], dict[str, Any]],
+                     acceptable: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """Draw until the point is acceptable; deterministic for a given generator."""
+    for _ in range(MAX_TRIES):
+        point = draw(rng)
+        if acceptable(point):
+            return point
+    raise RuntimeError("could not sample an acceptable test point")
