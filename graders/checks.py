@@ -20,6 +20,8 @@ from graders.diagnosis import (
     diagnose_finite,
     diagnose_shape,
     diagnose_values,
+    matching_mistake,
+    with_hint,
 )
 from graders.import_policy import forbidden_message
 from graders.problem import Derivative, Problem, Returns, Trial, TrialKind
@@ -182,19 +184,21 @@ def evaluate_trial(
     for name, want in expected.items():
         got = outputs[name]
         label = output_label(problem, name)
-        outcome.shapes[name] = diagnose_shape(label, got, want.shape)
-        outcome.finite[name] = diagnose_finite(label, got, stability)
-        if outcome.shapes[name] is not None:
-            continue
-        if outcome.finite[name] is not None:
+        hint = matching_mistake(got, mistakes.get(name, {}), tolerance)
+        outcome.shapes[name] = _hinted(diagnose_shape(label, got, want.shape), hint)
+        outcome.finite[name] = _hinted(diagnose_finite(label, got, stability), hint)
+        if outcome.shapes[name] is not None or outcome.finite[name] is not None:
             continue
         error, diagnosis = diagnose_values(
             label, got, want, tolerance,
             jacobian=problem.derivative is Derivative.JACOBIAN,
             scale_names=scale_names,
-            mistakes=mistakes.get(name, {}),
             visible=trial.visible,
         )
         outcome.errors[name] = error
-        outcome.values[name] = diagnosis
+        outcome.values[name] = _hinted(diagnosis, hint)
     return outcome
+
+
+def _hinted(diagnosis: Diagnosis | None, hint: str | None) -> Diagnosis | None:
+    return with_hint(diagnosis, hint) if diagnosis is not None else None

@@ -99,7 +99,6 @@ def diagnose_values(
     *,
     jacobian: bool = False,
     scale_names: Mapping[str, float] | None = None,
-    mistakes: Mapping[str, tuple[str, np.ndarray]] | None = None,
     visible: bool = True,
 ) -> tuple[float, Diagnosis | None]:
     """Relative error of a same-shaped answer, and why it is wrong if it is.
@@ -124,15 +123,35 @@ def diagnose_values(
         if float(np.abs(off_diagonal).max()) <= 1e-12 * max(float(np.abs(want).max()), 1e-300):
             return error, Diagnosis(Code.DIAGONAL_ONLY, f"{label} has only its diagonal: every output depends on every "
                                    "input, so the off-diagonal entries d y_j / d x_i (i != j) are not zero")
-    for hint, wrong in (mistakes or {}).values():
-        if wrong.shape == got.shape and relative_error(got, wrong) <= tolerance:
-            return error, Diagnosis(Code.WRONG_VALUE, f"{label} is wrong{detail}: {hint}")
     where = f": {_largest_error(got, want)}" if visible else ""
     return error, Diagnosis(Code.WRONG_VALUE, f"{label} is wrong{detail}{where}")
 
 
 OVERFLOW_HINT = ("it overflows at large inputs: subtract the max before exponentiating, "
                  "or use a numerically stable form")
+
+
+def matching_mistake(got: np.ndarray, mistakes: Mapping[str, tuple[str, np.ndarray]], tolerance: float) -> str | None:
+    """The hint of a catalog mistake this answer reproduces, if any.
+
+    Non-finite entries must sit in the same places (a naive overflow is a
+    mistake too); the finite ones must agree to the tolerance.
+    """
+    for hint, wrong in mistakes.values():
+        if wrong.shape != got.shape:
+            continue
+        got_finite, wrong_finite = np.isfinite(got), np.isfinite(wrong)
+        if not np.array_equal(got_finite, wrong_finite):
+            continue
+        if relative_error(got[got_finite], wrong[wrong_finite]) <= tolerance:
+            return hint
+    return None
+
+
+def with_hint(diagnosis: Diagnosis, hint: str | None) -> Diagnosis:
+    if hint is None or hint in diagnosis.message:
+        return diagnosis
+    return Diagnosis(diagnosis.code, f"{diagnosis.message}. This is a common mistake: {hint}")
 
 
 def diagnose_finite(label: str, got: np.ndarray, stability: bool) -> Diagnosis | None:

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Inputs, Problem
-from graders.reference import ReferenceError, forward_value
+from graders.reference import ReferenceError, forward_value, plain_tensors
 
 STEP = 1e-5  # float64: error ~ eps/h + h^2 M / 6 is smallest around here (measured 6.4e-10)
 TOLERANCE = 1e-6
@@ -50,12 +50,13 @@ def validate_reference(problem: Problem, inputs: Inputs, reference: dict[str, np
         return _validate_custom(problem, inputs, reference)
     rng = np.random.default_rng(seed)
     predicted, measured = [], []
+    tensors = plain_tensors(inputs)
     for name in problem.wrt:
         base = np.asarray(inputs[name], dtype=np.float64)
         for direction in _directions(base.size, rng):
             step = direction.reshape(base.shape) * STEP
-            plus = forward_value(problem, {**inputs, name: base + step})
-            minus = forward_value(problem, {**inputs, name: base - step})
+            plus = forward_value(problem, {**tensors, name: torch.from_numpy(base + step)})
+            minus = forward_value(problem, {**tensors, name: torch.from_numpy(base - step)})
             measured.append((plus - minus) / (2 * STEP))
             predicted.append(_predicted(problem.derivative, reference[name], direction))
     error = relative_error(np.concatenate(predicted), np.concatenate(measured))

@@ -69,14 +69,25 @@ class CappedWriter(io.TextIOBase):
 # ---------------------------------------------------------------- import guard
 
 
+class CallState:
+    """Whether a student call is running: module-level code may *mention* a module
+    another problem allows (a class statement on torch.autograd.Function), but a
+    call for a problem that forbids it may not touch it."""
+
+    calling = False
+
+
 def _poison_module(name: str) -> types.ModuleType:
-    """A stand-in for a module another problem may use: importing it works (so a
-    shared file still loads), using it raises ForbiddenImportError."""
+    """A stand-in for a module another problem of the file may use: importing it at
+    module level works (so a shared file still loads); touching it during a call
+    raises ForbiddenImportError."""
 
     class PoisonMeta(type):
         def __getattr__(cls, attr: str) -> Any:
             if attr.startswith("__"):
                 raise AttributeError(attr)
+            if CallState.calling:
+                raise ForbiddenImportError(name)
             return cls
 
         def __call__(cls, *args: Any, **kwargs: Any) -> Any:
@@ -88,13 +99,19 @@ def _poison_module(name: str) -> types.ModuleType:
         def __getattr__(self, attr: str) -> Any:
             if attr.startswith("__"):
                 raise AttributeError(attr)
+            if CallState.calling:
+                raise ForbiddenImportError(name)
             return poison
 
     return PoisonModule(name)
 
 
 def install_import_guard(namespace: dict, allowed: set[str], poison: set[str]) -> None:
-    """Refuse, at run time, imports made by the submission that the policy forbids."""
+    """Refuse, at run time, imports made by the submission that the policy forbids.
+
+    An import is the submission's when the frame asking for it runs in the
+    submission's globals (import statements and direct __import__ calls alike).
+    """
     original_import = builtins.__import__
     original_import_module = importlib.import_module
     poisoned = {name: _poison_module(name) for name in poison}
@@ -103,14 +120,14 @@ def install_import_guard(namespace: dict, allowed: set[str], poison: set[str]) -
         top = name.split(".")[0]
         if level:
             raise ForbiddenImportError("." * level + name)
-        if top in poisoned:
+        if top in poisoned and not CallState.calling:
             return poisoned[top]
         if top not in allowed:
             raise ForbiddenImportError(top)
         return None
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
-        if globals is namespace:
+        if sys._getframe(1).f_globals is namespace:
             stand_in = check(name, level)
             if stand_in is not None:
                 return stand_in
@@ -118,7 +135,7 @@ def install_import_guard(namespace: dict, allowed: set[str], poison: set[str]) -
 
     def guarded_import_module(name, package=None):
         if sys._getframe(1).f_globals is namespace:
-            stand_in = check(name, 0 if not name.startswith(".") else 1)
+            stand_in = check(name, 1 if name.startswith(".") else 0)
             if stand_in is not None:
                 return stand_in
         return original_import_module(name, package)
@@ -242,10 +259,14 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
         extra: dict[str, Any] = {}
         try:
             args = _decode_args(call["args"], blobs)
-            if call.get("harness") == "torch_function":
-                value, extra = _call_torch_function(function, args)
-            else:
-                value = function(*args)
+            CallState.calling = True
+            try:
+                if call.get("harness") == "torch_function":
+                    value, extra = _call_torch_function(function, args)
+                else:
+                    value = function(*args)
+            finally:
+                CallState.calling = False
             if writer.overflowed:
                 raise OutputLimitExceeded("printed more than 64 KiB")
             value_blobs: list[bytes] = []

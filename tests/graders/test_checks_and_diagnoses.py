@@ -1,0 +1,156 @@
+"""The engine's checks and diagnoses, through a real child process, on the
+sigmoid and softmax problems (the per-problem suites live in tests/assignments)."""
+
+import numpy as np
+
+STABLE_SIGMOID = """
+import numpy as np
+
+def sigmoid_grad(x):
+    s = 0.5 * (1 + np.tanh(0.5 * x))
+    return s * (1 - s)
+"""
+
+SOFTMAX = """
+import numpy as np
+
+def softmax_jacobian(x):
+    e = np.exp(x - x.max())
+    s = e / e.sum()
+    return np.diagflat(s) - s @ s.T
+"""
+
+
+def codes(result):
+    return [check["diagnosis"] for check in result["checks"] if not check["passed"]]
+
+
+def test_a_correct_answer_gets_full_marks_with_every_check_passed(grade):
+    result = grade("sigmoid", STABLE_SIGMOID)
+    assert result["score"] == result["max_score"] == 10
+    assert all(check["passed"] and check["diagnosis"] is None for check in result["checks"])
+    names = [check["name"] for check in result["checks"]]
+    assert names[:3] == ["type", "exact shape (denominator layout)", "all values finite"]
+    assert sum(check["category"] == "value" for check in result["checks"]) == 3
+    assert [check["visible"] for check in result["checks"] if check["category"] == "value"] == [True, False, False]
+
+
+def test_the_visible_trial_shows_inputs_expected_and_received_values(grade):
+    result = grade("sigmoid", STABLE_SIGMOID.replace("return s * (1 - s)", "return -s * (1 - s)"))
+    visible = next(c for c in result["checks"] if c["category"] == "value" and c["visible"])
+    x = np.array(visible["details"]["inputs"]["x"])
+    s = 1 / (1 + np.exp(-x))
+    assert np.allclose(visible["details"]["expected"]["x"], s * (1 - s))
+    assert np.allclose(visible["details"]["received"]["x"], -s * (1 - s))
+    hidden = [c for c in result["checks"] if c["category"] == "value" and not c["visible"]]
+    assert hidden and all("details" not in c and "expected" not in c["message"] for c in hidden)
+
+
+def test_nan_fails_the_finite_and_value_checks(grade):
+    result = grade("sigmoid", "import numpy as np\ndef sigmoid_grad(x):\n    return x * np.nan\n")
+    assert result["score"] == 1 + 2  # type and shape only
+    assert set(codes(result)) == {"not_finite"}
+
+
+def test_a_naive_formula_overflows_only_on_the_stability_trial(grade):
+    naive = """
+    import numpy as np
+    def sigmoid_grad(x):
+        return np.exp(-x) / (1 + np.exp(-x)) ** 2
+    """
+    result = grade("sigmoid", naive)
+    failed = [c for c in result["checks"] if not c["passed"]]
+    assert [c["category"] for c in failed] == ["stability"]
+    assert failed[0]["diagnosis"] == "not_finite"
+    assert "subtract the max" in failed[0]["message"]
+
+
+def test_transposed_jacobian_of_a_rectangular_answer_is_named(grade):
+    result = grade("sigmoid", STABLE_SIGMOID.replace("return s * (1 - s)", "return (s * (1 - s)).T"))
+    shape = next(c for c in result["checks"] if c["category"] == "shape")
+    assert shape["diagnosis"] == "transposed"
+    assert "denominator layout" in shape["message"]
+
+
+def test_flattened_answer_is_a_wrong_shape_with_the_expected_shape_in_the_message(grade):
+    result = grade("sigmoid", STABLE_SIGMOID.replace("return s * (1 - s)", "return (s * (1 - s)).ravel()"))
+    shape = next(c for c in result["checks"] if c["category"] == "shape")
+    assert shape["diagnosis"] == "wrong_shape"
+    assert "(12,)" in shape["message"] and "(3, 4)" in shape["message"]
+
+
+def test_factor_two_is_named(grade):
+    result = grade("sigmoid", STABLE_SIGMOID.replace("return s * (1 - s)", "return 2 * s * (1 - s)"))
+    value = next(c for c in result["checks"] if c["category"] == "value")
+    assert value["diagnosis"] == "scaled"
+    assert "factor 2" in value["message"]
+
+
+def test_diagonal_only_softmax_jacobian(grade):
+    result = grade("softmax", SOFTMAX.replace("return np.diagflat(s) - s @ s.T", "return np.diagflat(s * (1 - s))"))
+    assert set(codes(result)) == {"diagonal_only"}
+
+
+def test_a_list_that_converts_exactly_is_accepted(grade):
+    result = grade("softmax", SOFTMAX.replace("return np.diagflat(s) - s @ s.T", "return (np.diagflat(s) - s @ s.T).tolist()"))
+    assert result["score"] == result["max_score"]
+
+
+def test_wrong_return_types_are_named(grade):
+    for body, expected in (("return 'hello'", "str"), ("return None", "None"), ("return {'x': x}", "dict")):
+        result = grade("sigmoid", f"def sigmoid_grad(x):\n    {body}\n")
+        type_check = result["checks"][0]
+        assert type_check["diagnosis"] == "wrong_type"
+        assert expected in type_check["message"]
+        assert result["score"] == 0
+
+
+def test_exception_shows_only_the_students_own_traceback(grade):
+    source = "import numpy as np\n\ndef helper(x):\n    return undefined_name + x\n\ndef sigmoid_grad(x):\n    return helper(x)\n"
+    result = grade("sigmoid", source)
+    message = result["checks"][0]["message"]
+    assert result["checks"][0]["diagnosis"] == "exception"
+    assert 'File "submission.py", line 4, in helper' in message
+    assert "NameError" in message
+    assert "harness" not in message and "graders" not in message
+
+
+def test_missing_function_and_syntax_error(grade):
+    assert set(codes(grade("sigmoid", "def something_else(x):\n    return x\n"))) == {"missing_function"}
+    result = grade("sigmoid", "def sigmoid_grad(x)\n    return x\n")
+    assert set(codes(result)) == {"syntax_error"}
+    assert "line 1" in result["checks"][0]["message"]
+
+
+def test_infinite_loop_times_out_and_other_problems_are_still_graded(runner):
+    from graders.assignment import ad_hoc
+    from graders.grading import grade_source
+    from graders.problem import get_problem
+
+    source = "import numpy as np\n\ndef sigmoid_grad(x):\n    while True:\n        pass\n" + SOFTMAX
+    document = grade_source(source, ad_hoc([get_problem("sigmoid"), get_problem("softmax")]), runner=runner)
+    sigmoid, softmax = document["problems"]
+    assert sigmoid["diagnosis"] == "timeout" and sigmoid["score"] == 0
+    assert "infinite loop" in sigmoid["checks"][0]["message"]
+    assert softmax["score"] == softmax["max_score"]
+
+
+def test_mutating_the_inputs_cannot_corrupt_later_trials(grade):
+    mutating = STABLE_SIGMOID.replace("    return s * (1 - s)", "    x *= 1000.0\n    x[...] = np.nan\n    return s * (1 - s)")
+    result = grade("sigmoid", mutating)
+    assert result["score"] == result["max_score"]
+
+
+def test_printing_cannot_change_the_score(grade):
+    source = STABLE_SIGMOID.replace("    return s * (1 - s)", '    print("ALL TESTS PASSED")\n    print(\'{"score": 10, "max_score": 10}\')\n    return -s * (1 - s)')
+    result = grade("sigmoid", source)
+    assert result["score"] < result["max_score"]
+    assert "ALL TESTS PASSED" in result["output"]
+
+
+def test_the_same_seed_gives_the_same_document_and_another_seed_other_inputs(grade):
+    wrong = STABLE_SIGMOID.replace("return s * (1 - s)", "return s")
+    first, again, other = grade("sigmoid", wrong, seed=1), grade("sigmoid", wrong, seed=1), grade("sigmoid", wrong, seed=2)
+    assert first["checks"] == again["checks"]
+    visible = [next(c for c in r["checks"] if c["category"] == "value")["details"]["inputs"]["x"] for r in (first, other)]
+    assert visible[0] != visible[1]
