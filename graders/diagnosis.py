@@ -68,20 +68,20 @@ def diagnose_shape(label: str, got: np.ndarray, want: tuple[int, ...]) -> Diagno
 
 
 def describe_factor(factor: float, scale_names: Mapping[str, float]) -> str:
-    """'off by a factor 2' rather than 'scaled by 1.9999999'."""
+    """'off by a factor 2' rather than 'scaled by 1.9999999'; fits after '<label> is '."""
     for name, size in scale_names.items():
         if size not in (0, 1) and abs(factor - size) <= 1e-6 * abs(size):
-            return f"it is {name} = {size:g} times the expected value: missing 1/{name}?"
+            return f"{name} = {size:g} times too large: is the 1/{name} missing?"
         if size not in (0, 1) and abs(factor - 1 / size) <= 1e-6 / abs(size):
-            return f"it is 1/{name} of the expected value: an extra 1/{name} (with {name} = {size:g})?"
+            return f"{name} = {size:g} times too small: is there an extra 1/{name}?"
     magnitude = abs(factor)
-    sign = "the opposite sign and " if factor < 0 else ""
+    sign = " with the opposite sign" if factor < 0 else ""
     for nice in (2, 3, 4, 0.5, 1 / 3, 0.25):
         if abs(magnitude - nice) <= 1e-6 * nice:
             if nice >= 1:
-                return f"{sign}off by a factor {nice:g}: yours is {nice:g}\u00d7 the expected value"
-            return f"{sign}off by a factor {1 / nice:g}: yours is 1/{1 / nice:g} of the expected value"
-    return f"{sign}off by a factor {magnitude:.4g}: yours is {factor:.4g}\u00d7 the expected value"
+                return f"off by a factor {nice:g}{sign}: it is {factor:g}\u00d7 the expected value"
+            return f"off by a factor {1 / nice:g}{sign}: it is {'-' if factor < 0 else ''}1/{1 / nice:g} of the expected value"
+    return f"off by a factor {magnitude:.4g}{sign}: it is {factor:.4g}\u00d7 the expected value"
 
 
 def _largest_error(got: np.ndarray, want: np.ndarray) -> str:
@@ -127,7 +127,7 @@ def diagnose_values(
     return error, Diagnosis(Code.WRONG_VALUE, f"{label} is wrong{detail}{where}")
 
 
-OVERFLOW_HINT = ("it overflows at large inputs: subtract the max before exponentiating, "
+OVERFLOW_HINT = ("overflows at large inputs: subtract the max before exponentiating, "
                  "or use a numerically stable form")
 
 
@@ -151,7 +151,8 @@ def matching_mistake(got: np.ndarray, mistakes: Mapping[str, tuple[str, np.ndarr
 def with_hint(diagnosis: Diagnosis, hint: str | None) -> Diagnosis:
     if hint is None or hint in diagnosis.message:
         return diagnosis
-    return Diagnosis(diagnosis.code, f"{diagnosis.message}. This is a common mistake: {hint}")
+    stop = "" if diagnosis.message.endswith((".", "?", "!")) else "."
+    return Diagnosis(diagnosis.code, f"{diagnosis.message}{stop} This is a common mistake: {hint}")
 
 
 def diagnose_finite(label: str, got: np.ndarray, stability: bool) -> Diagnosis | None:
@@ -160,7 +161,8 @@ def diagnose_finite(label: str, got: np.ndarray, stability: bool) -> Diagnosis |
     bad = int(np.size(got) - np.count_nonzero(np.isfinite(got)))
     what = "NaN or infinite"
     if stability:
-        return Diagnosis(Code.NOT_FINITE, f"{label} has {bad} {what} entries: {OVERFLOW_HINT}")
+        return Diagnosis(Code.NOT_FINITE, f"{label} has {bad} {what} entries where the expected values are finite. "
+                         f"It {OVERFLOW_HINT}")
     return Diagnosis(Code.NOT_FINITE, f"{label} has {bad} {what} entries (overflow? division by zero?)")
 
 

@@ -111,7 +111,8 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
     checks: list[CheckResult] = []
 
     def where(outcome: TrialOutcome) -> str:
-        return f" (on {outcome.trial.label})" if len(regular) > 1 else ""
+        # Most failures show on the first trial; say so only when it took a later one.
+        return f" (seen on {outcome.trial.label})" if outcome.trial.index > 0 else ""
 
     def stage_check(category: str, name: str, stages: tuple[str, ...], per_output: str | None) -> CheckResult:
         for outcome in regular:
@@ -122,8 +123,8 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
                 for output in names:
                     diagnosis = getattr(outcome, per_output).get(output)
                     if diagnosis is not None:
-                        message = diagnosis.message if outcome.trial.visible else diagnosis.message.split(":")[0]
-                        return CheckResult(name, category, False, diagnosis.code, message + where(outcome), True)
+                        # Shapes and finiteness reveal nothing of a hidden trial's inputs.
+                        return CheckResult(name, category, False, diagnosis.code, diagnosis.message + where(outcome), True)
         return CheckResult(name, category, True, None, "ok", True)
 
     checks.append(stage_check("type", "type", ("run", "type"), None))

@@ -1,0 +1,106 @@
+"""The seccomp filters, compiled once in the trusted process and shipped to the
+warm parent as raw BPF, so a job's child only has to load them (no libseccomp
+inside the sandbox, no per-job compile).
+
+Two layers stack: the warm parent loads PARENT before it serves jobs (it still
+needs fork and kill for its children); every job's child adds CHILD on top.
+The default is to allow: the list below denies what an untrusted numpy
+function never needs and what would reach past the sandbox's walls.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from functools import lru_cache
+
+# Killing the process (SIGSYS) makes the outcome unmistakable: the runner maps
+# SIGSYS to `forbidden_operation`, and no `except` in the student's code can
+# swallow it.
+DENIED_EVERYWHERE = (
+    # programs, tracing, other processes' memory
+    "execve", "execveat", "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
+    # network
+    "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
+    # SysV and POSIX IPC (cross-job channels)
+    "shmget", "shmat", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop", "semctl",
+    "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    # namespaces and mounts
+    "unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount", "fsopen",
+    "fsconfig", "fsmount", "fspick", "mount_setattr",
+    # kernel keyrings, eBPF, io_uring, userfaultfd, perf
+    "keyctl", "add_key", "request_key", "bpf", "io_uring_setup", "io_uring_enter", "io_uring_register",
+    "userfaultfd", "perf_event_open",
+    # the machine itself
+    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot", "swapon",
+    "swapoff", "acct", "settimeofday", "clock_settime", "adjtimex", "clock_adjtime", "sethostname",
+    "setdomainname", "iopl", "ioperm", "quotactl", "syslog", "vhangup", "name_to_handle_at",
+    "open_by_handle_at", "uselib", "lookup_dcookie",
+)
+# Only the job's child: new processes and signals to anyone (the warm parent
+# is the same uid). EPERM for signals so glibc's abort() still ends the child.
+DENIED_TO_CHILD = ("fork", "vfork", "memfd_create", "pidfd_open")
+SIGNALS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal")
+
+CLONE_THREAD = 0x00010000
+CLONE_NEW_ANY = 0x7E020000 | 0x00000080  # NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET + NEWTIME
+TIOCSTI = 0x5412
+
+
+class SeccompUnavailable(RuntimeError):
+    pass
+
+
+def _compile(child: bool) -> bytes:
+    try:
+        import pyseccomp as seccomp
+    except ImportError:  # Debian's python3-seccomp offers the same API
+        try:
+            import seccomp  # type: ignore[no-redef]
+        except ImportError:
+            raise SeccompUnavailable("neither pyseccomp nor python3-seccomp is installed") from None
+    try:
+        rules = seccomp.SyscallFilter(seccomp.ALLOW)
+    except Exception as exc:  # libseccomp.so.2 missing
+        raise SeccompUnavailable(f"libseccomp cannot be used: {exc}") from None
+
+    def deny(action: int, name: str, *args: object) -> None:
+        try:
+            rules.add_rule(action, name, *args)
+        except (OSError, ValueError, RuntimeError):
+            pass  # not a syscall on this architecture
+
+    for name in DENIED_EVERYWHERE:
+        deny(seccomp.KILL_PROCESS, name)
+    deny(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
+    # clone3 passes its flags in memory a filter cannot read: glibc falls back to clone on ENOSYS.
+    deny(seccomp.ERRNO(errno.ENOSYS), "clone3")
+    deny(seccomp.KILL_PROCESS, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_NEW_ANY, CLONE_NEW_ANY & 0x10000000))
+    for flag in (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000, 0x00000080):
+        deny(seccomp.KILL_PROCESS, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
+    if child:
+        for name in DENIED_TO_CHILD:
+            deny(seccomp.KILL_PROCESS, name)
+        for name in SIGNALS:
+            deny(seccomp.ERRNO(errno.EPERM), name)
+        # Threads are fine (clone with CLONE_THREAD); a new process is not.
+        deny(seccomp.KILL_PROCESS, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
+    memfd = os.memfd_create("nablagrade-bpf")
+    try:
+        rules.export_bpf(os.fdopen(os.dup(memfd), "wb"))
+        os.lseek(memfd, 0, os.SEEK_SET)
+        chunks = []
+        while chunk := os.read(memfd, 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(memfd)
+    program = b"".join(chunks)
+    if not program or len(program) % 8:
+        raise SeccompUnavailable("libseccomp exported an empty or malformed filter")
+    return program
+
+
+@lru_cache(maxsize=2)
+def compiled_filter(child: bool) -> bytes:
+    """Raw BPF (an array of struct sock_filter) for the warm parent or a job's child."""
+    return _compile(child)
