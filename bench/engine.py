@@ -42,9 +42,9 @@ def per_problem(runner: Runner, repeat: int) -> list[tuple[str, float, float]]:
         assignment = ad_hoc([problem])
         source = solution_source(problem)
 
-        def cold(problem=problem) -> None:
+        def cold(problem=problem, seed=assignment.seed) -> None:
             prepare.cache_clear()
-            prepare(problem, assignment.seed, 3)
+            prepare(problem, seed, 3)
 
         prepare_ms = median_ms(cold, repeat)
         grade_source(source, assignment, runner=runner)  # warm the cache

@@ -70,7 +70,7 @@ def _number(table: dict[str, Any], key: str, default: float, where: str, minimum
 def parse_assignment(data: dict[str, Any], name: str, source: Path | None = None) -> Assignment:
     where = str(source or name)
     weights = dict(DEFAULT_WEIGHTS)
-    for key, value in data.get("weights", {}).items():
+    for key in data.get("weights", {}):
         if key not in DEFAULT_WEIGHTS:
             raise AssignmentError(f"{where}: unknown check weight {key!r} (known: {', '.join(DEFAULT_WEIGHTS)})")
         weights[key] = _number(data["weights"], key, 0, where)
@@ -85,7 +85,7 @@ def parse_assignment(data: dict[str, Any], name: str, source: Path | None = None
         except KeyError as exc:
             raise AssignmentError(f"{spot}: {exc.args[0]}") from None
         problem_weights = dict(weights)
-        for key, value in entry.get("weights", {}).items():
+        for key in entry.get("weights", {}):
             if key not in DEFAULT_WEIGHTS:
                 raise AssignmentError(f"{spot}: unknown check weight {key!r}")
             problem_weights[key] = _number(entry["weights"], key, 0, spot)
