@@ -127,8 +127,8 @@ def diagnose_values(
     return error, Diagnosis(Code.WRONG_VALUE, f"{label} is wrong{detail}{where}")
 
 
-OVERFLOW_HINT = ("overflows at large inputs: subtract the max before exponentiating, "
-                 "or use a numerically stable form")
+OVERFLOW_HINT = ("overflows at large inputs: use a numerically stable form "
+                 "(for a softmax, subtract the max before exponentiating; for e^x, split by the sign of x)")
 
 
 def matching_mistake(got: np.ndarray, mistakes: Mapping[str, tuple[str, np.ndarray]], tolerance: float) -> str | None:

@@ -55,8 +55,8 @@ def validate_reference(problem: Problem, inputs: Inputs, reference: dict[str, np
         base = np.asarray(inputs[name], dtype=np.float64)
         for direction in _directions(base.size, rng):
             step = direction.reshape(base.shape) * STEP
-            plus = forward_value(problem, {**tensors, name: torch.from_numpy(base + step)})
-            minus = forward_value(problem, {**tensors, name: torch.from_numpy(base - step)})
+            plus = forward_value(problem, {**tensors, name: torch.from_numpy(np.asarray(base + step))})
+            minus = forward_value(problem, {**tensors, name: torch.from_numpy(np.asarray(base - step))})
             measured.append((plus - minus) / (2 * STEP))
             predicted.append(_predicted(problem.derivative, reference[name], direction))
     error = relative_error(np.concatenate(predicted), np.concatenate(measured))

@@ -34,6 +34,17 @@ def near_thousand(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarra
     return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(995.0, 1005.0, size=shape)
 
 
+def huge_entries_of_both_signs(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """x with some entries near +1000 and some near -1000. A naive formula overflows
+    on one side or the other, so each must meet its side on every seed."""
+    flat = x.ravel().copy()
+    picked = rng.permutation(flat.size)[: max(4, flat.size // 2)]
+    half = len(picked) // 2
+    flat[picked[:half]] = rng.uniform(995.0, 1005.0, size=half)
+    flat[picked[half:]] = -rng.uniform(995.0, 1005.0, size=len(picked) - half)
+    return flat.reshape(x.shape)
+
+
 def softmax(values: np.ndarray) -> np.ndarray:
     shifted = np.exp(values - values.max())
     return shifted / shifted.sum()

@@ -1,8 +1,8 @@
 import numpy as np
 import torch
 
-from graders.problem import Derivative, Problem, Trial, TrialKind, register
-from graders.sampling import near_thousand
+from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
+from graders.sampling import huge_entries_of_both_signs
 
 STATEMENT = r"""
 The sigmoid is $\sigma(x) = \dfrac{1}{1 + e^{-x}}$, applied elementwise.
@@ -16,8 +16,7 @@ def sample(rng: np.random.Generator, trial: Trial) -> dict:
     x = rng.uniform(-4.0, 4.0, size=(3, 4))
     if trial.kind is TrialKind.STABILITY:
         # Half the entries are huge: a naive exp(-x) overflows, a stable form does not.
-        mask = rng.random((3, 4)) < 0.5
-        x = np.where(mask, near_thousand(rng, (3, 4)), x)
+        x = huge_entries_of_both_signs(rng, x)
     return {"x": x}
 
 
@@ -28,6 +27,25 @@ def forward(x: torch.Tensor) -> torch.Tensor:
 def solution(x):
     s = 0.5 * (1.0 + np.tanh(0.5 * x))  # stable for any x
     return s * (1.0 - s)
+
+
+def naive_overflow(x):
+    e = np.exp(-x)
+    return e / (1.0 + e) ** 2  # inf / inf = nan for large negative x
+
+
+def sigmoid_itself(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def plus_instead_of_minus(x):
+    s = 0.5 * (1.0 + np.tanh(0.5 * x))
+    return s * (1.0 + s)
+
+
+def square_dropped(x):
+    e = np.exp(-x)
+    return e / (1.0 + e)
 
 
 PROBLEM = register(Problem(
@@ -42,4 +60,12 @@ PROBLEM = register(Problem(
     derivative=Derivative.ELEMENTWISE,
     stability=True,
     solution=solution,
+    mistakes=(
+        Mistake("naive_overflow", "e^(-x) / (1 + e^(-x))^2 is inf / inf for large negative x; "
+                "write it as s (1 - s) with a stable s", naive_overflow, expect="not_finite"),
+        Mistake("sigmoid_itself", "it looks like sigma(x) itself, not its derivative", sigmoid_itself),
+        Mistake("plus_instead_of_minus", "it looks like s (1 + s): the derivative is s (1 - s)", plus_instead_of_minus),
+        Mistake("square_dropped", "it looks like e^(-x) / (1 + e^(-x)): the denominator should be squared",
+                square_dropped),
+    ),
 ))

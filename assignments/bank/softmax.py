@@ -43,6 +43,35 @@ def outer_only(x):
     return -(s @ s.T)
 
 
+def naive_exp(x):
+    e = np.exp(x)  # inf at large logits
+    s = e / e.sum()
+    return np.diagflat(s) - s @ s.T
+
+
+def diagonal_terms_only(x):
+    e = np.exp(x - x.max())
+    s = e / e.sum()
+    return np.diagflat(s * (1.0 - s))
+
+
+def outer_sign_flipped(x):
+    e = np.exp(x - x.max())
+    s = e / e.sum()
+    return np.diagflat(s) + s @ s.T
+
+
+def inner_product(x):
+    e = np.exp(x - x.max())
+    s = e / e.sum()
+    return np.diagflat(s) - s.T @ s  # (1, 1): subtracts the scalar s^T s from every entry
+
+
+def softmax_itself(x):
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
 PROBLEM = register(Problem(
     id="softmax",
     title="Jacobian of the softmax",
@@ -55,5 +84,16 @@ PROBLEM = register(Problem(
     derivative=Derivative.JACOBIAN,
     stability=True,
     solution=solution,
-    mistakes=(Mistake("outer_only", "it looks like -s s^T without the diag(s) term", outer_only),),
+    mistakes=(
+        Mistake("outer_only", "it looks like -s s^T without the diag(s) term", outer_only),
+        Mistake("naive_exp", "e^x overflows for logits near 1000: subtract max(x) first", naive_exp,
+                expect="not_finite"),
+        Mistake("diagonal_terms_only", "d s_j / d x_i = -s_i s_j for i != j: the off-diagonal terms are missing",
+                diagonal_terms_only, expect="diagonal_only"),
+        Mistake("outer_sign_flipped", "it looks like diag(s) + s s^T: the outer product is subtracted",
+                outer_sign_flipped),
+        Mistake("inner_product", "s^T s is a number; the Jacobian needs the outer product s s^T", inner_product),
+        Mistake("softmax_itself", "that is softmax(x) itself, shape (n, 1); the Jacobian is (n, n)", softmax_itself,
+                expect="wrong_shape"),
+    ),
 ))

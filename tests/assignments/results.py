@@ -1,0 +1,22 @@
+"""Small readers for result documents, shared by the hw1 suites."""
+
+from pathlib import Path
+
+# Student-style files graded by the suites (kept out of ruff: they are students' code).
+SUBMISSIONS = Path(__file__).resolve().parents[1] / "graders" / "submissions" / "hw1"
+
+
+def by_id(document: dict) -> dict[str, dict]:
+    return {problem["id"]: problem for problem in document["problems"]}
+
+
+def failed(problem: dict) -> list[dict]:
+    return [check for check in problem["checks"] if not check["passed"]]
+
+
+def full_marks(problem: dict) -> bool:
+    return problem["passed"] and problem["score"] == problem["max_score"] > 0
+
+
+def messages(problem: dict) -> str:
+    return "\n".join(check["message"] for check in problem["checks"])
