@@ -67,6 +67,16 @@ def diagnose_shape(label: str, got: np.ndarray, want: tuple[int, ...]) -> Diagno
     return Diagnosis(Code.WRONG_SHAPE, f"{label} has {shape_text(got.shape)} but should have {shape_text(want)}{hint}")
 
 
+NICE_FACTORS = (2, 3, 4, 0.5, 1 / 3, 0.25)
+
+
+def recognised_factor(factor: float, scale_names: Mapping[str, float]) -> bool:
+    """Whether `factor` is one describe_factor names (a small ratio or a problem size)."""
+    candidates = list(NICE_FACTORS) + [s for size in scale_names.values() if size not in (0, 1)
+                                       for s in (size, 1 / size)]
+    return any(abs(abs(factor) - c) <= 1e-6 * abs(c) for c in candidates)
+
+
 def describe_factor(factor: float, scale_names: Mapping[str, float]) -> str:
     """'off by a factor 2' rather than 'scaled by 1.9999999'; fits after '<label> is '."""
     for name, size in scale_names.items():
@@ -76,7 +86,7 @@ def describe_factor(factor: float, scale_names: Mapping[str, float]) -> str:
             return f"{name} = {size:g} times too small: is there an extra 1/{name}?"
     magnitude = abs(factor)
     sign = " with the opposite sign" if factor < 0 else ""
-    for nice in (2, 3, 4, 0.5, 1 / 3, 0.25):
+    for nice in NICE_FACTORS:
         if abs(magnitude - nice) <= 1e-6 * nice:
             if nice >= 1:
                 return f"off by a factor {nice:g}{sign}: it is {factor:g}\u00d7 the expected value"
@@ -117,7 +127,10 @@ def diagnose_values(
         if abs(factor - 1) > 1e-6 and relative_error(got, factor * want) <= tolerance:
             if abs(factor + 1) <= 1e-6:
                 return error, Diagnosis(Code.SIGN_FLIPPED, f"{label} has the sign flipped: it is the negative of the expected value")
-            return error, Diagnosis(Code.SCALED, f"{label} is {describe_factor(factor, scale_names or {})}")
+            # One number is a multiple of any other: for a scalar, only a factor that
+            # means something (2, 1/2, a named size) is worth reporting as a scaling.
+            if got.size > 1 or recognised_factor(factor, scale_names or {}):
+                return error, Diagnosis(Code.SCALED, f"{label} is {describe_factor(factor, scale_names or {})}")
     if jacobian and got.ndim == 2 and got.shape[0] == got.shape[1] > 1:
         off_diagonal = got - np.diag(np.diag(got))
         if float(np.abs(off_diagonal).max()) <= 1e-12 * max(float(np.abs(want).max()), 1e-300):

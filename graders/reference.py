@@ -49,6 +49,15 @@ def autograd_gradient(f: Callable[[torch.Tensor], torch.Tensor], at: torch.Tenso
     return grad.detach()
 
 
+def torch_function_outputs(function: Any, x: np.ndarray, grad_output: np.ndarray) -> dict[str, np.ndarray]:
+    """What the torch_function harness reads from an autograd.Function class (trusted
+    instructor code only): forward(x), and the gradient backward gives for grad_output."""
+    point = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    y = function.apply(point)
+    (gx,) = torch.autograd.grad(y, point, torch.tensor(grad_output, dtype=torch.float64))
+    return {"forward": y.detach().numpy(), "backward": gx.numpy()}
+
+
 def reference_outputs(problem: Problem, inputs: Inputs) -> dict[str, np.ndarray]:
     """The correct answer for one trial, keyed by output name, in float64."""
     if problem.derivative is Derivative.CUSTOM:

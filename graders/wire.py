@@ -97,7 +97,8 @@ def parse_messages(data: bytes) -> tuple[list[Message], int]:
 
 def array_to_npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    # ascontiguousarray turns a 0-d array into shape (1,): keep the student's shape.
+    np.save(buffer, np.ascontiguousarray(array).reshape(np.shape(array)), allow_pickle=False)
     return buffer.getvalue()
 
 

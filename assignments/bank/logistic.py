@@ -1,0 +1,123 @@
+"""Gradient of the L2-regularised logistic loss (course notes, lecture on backprop)."""
+
+import numpy as np
+import torch
+
+from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
+from graders.sampling import column, rejection_sample
+
+STATEMENT = r"""
+Logistic regression with weights $w \in \mathbb{R}^D$, an input $x \in \mathbb{R}^D$ (both
+column vectors, shape `(D, 1)`), a label $y \in \{-1, +1\}$ (a Python float) and a
+regularisation strength $\lambda > 0$ has the loss
+$$L(w) = \tfrac{1}{2}\lVert w \rVert^2 - \lambda \log \sigma\!\left(y\, w^\top x\right),
+\qquad \sigma(u) = \frac{1}{1 + e^{-u}}.$$
+
+Write `logistic_loss_grad(w, x, y, lam)` that returns $\partial L / \partial w$ in
+denominator layout: shape `(D, 1)`, like `w`.
+
+It must stay finite when $|w^\top x|$ is around 1000 (a confidently misclassified
+example): write $\sigma$ and $1 - \sigma$ in a form where no exponential overflows.
+"""
+
+D = 6
+
+
+def _margin(point: dict) -> float:
+    return point["y"] * (point["w"].T @ point["x"]).item()
+
+
+def sample(rng: np.random.Generator, trial: Trial) -> dict:
+    # Both labels appear across the trials (the visible one has y = -1), so an
+    # answer that forgets y cannot pass them all.
+    y = -1.0 if trial.index % 2 == 0 else 1.0
+    lam = float(rng.uniform(1.5, 3.0))  # far from 1, so a forgotten lambda shows
+    if trial.kind is TrialKind.STABILITY:
+        w = column(rng, D)
+        noise = column(rng, D)
+        noise -= w * (w.T @ noise).item() / (w.T @ w).item()  # orthogonal to w: no effect on w^T x
+        margin = -float(rng.uniform(995.0, 1005.0))  # y w^T x near -1000: exp(-y w^T x) overflows
+        x = noise + w * (margin / y) / (w.T @ w).item()
+        return {"w": w, "x": x, "y": y, "lam": lam}
+    return rejection_sample(
+        rng,
+        lambda r: {"w": column(r, D), "x": column(r, D), "y": y, "lam": lam},
+        # sigma(m) and 1 - sigma(m) must differ (|m| not tiny) without saturating.
+        lambda p: 0.5 <= abs(_margin(p)) <= 3.0,
+    )
+
+
+def forward(w: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lam: torch.Tensor) -> torch.Tensor:
+    # logsigmoid keeps the reference finite at margins near -1000.
+    return 0.5 * (w * w).sum() - lam * torch.nn.functional.logsigmoid(y * (w.T @ x)).sum()
+
+
+def solution(w, x, y, lam):
+    m = y * (w.T @ x).item()
+    s = 0.5 * (1.0 - np.tanh(0.5 * m))  # sigma(-m) = 1 - sigma(m), with no exp to overflow
+    return w - lam * y * s * x
+
+
+def naive_exp(w, x, y, lam):
+    m = y * (w.T @ x).item()
+    e = np.exp(-m)  # inf when m is near -1000
+    return w - lam * y * (e / (1.0 + e)) * x
+
+
+def regulariser_dropped(w, x, y, lam):
+    m = y * (w.T @ x).item()
+    return -lam * y * 0.5 * (1.0 - np.tanh(0.5 * m)) * x
+
+
+def label_dropped(w, x, y, lam):
+    m = (w.T @ x).item()
+    return w - lam * 0.5 * (1.0 - np.tanh(0.5 * m)) * x
+
+
+def label_dropped_outside(w, x, y, lam):
+    m = y * (w.T @ x).item()
+    return w - lam * 0.5 * (1.0 - np.tanh(0.5 * m)) * x
+
+
+def sigma_instead_of_one_minus(w, x, y, lam):
+    m = y * (w.T @ x).item()
+    return w - lam * y * 0.5 * (1.0 + np.tanh(0.5 * m)) * x
+
+
+def lambda_dropped(w, x, y, lam):
+    m = y * (w.T @ x).item()
+    return w - y * 0.5 * (1.0 - np.tanh(0.5 * m)) * x
+
+
+def data_term_sign_flipped(w, x, y, lam):
+    m = y * (w.T @ x).item()
+    return w + lam * y * 0.5 * (1.0 - np.tanh(0.5 * m)) * x
+
+
+PROBLEM = register(Problem(
+    id="logistic",
+    title="Gradient of the regularised logistic loss",
+    statement=STATEMENT,
+    function="logistic_loss_grad",
+    params=("w", "x", "y", "lam"),
+    sample=sample,
+    forward=forward,
+    wrt=("w",),
+    derivative=Derivative.GRADIENT,
+    stability=True,
+    solution=solution,
+    mistakes=(
+        Mistake("naive_exp", "e^(-y w^T x) overflows when y w^T x is near -1000: use sigma(-m) = 1 - sigma(m) "
+                "computed stably (e.g. with tanh, or exp of a non-positive number only)", naive_exp,
+                expect="not_finite"),
+        Mistake("regulariser_dropped", "the gradient of 1/2 ||w||^2 (which is w) is missing", regulariser_dropped),
+        Mistake("label_dropped", "the label y is missing: the margin is y w^T x, and the chain rule brings "
+                "a factor y", label_dropped),
+        Mistake("label_dropped_outside", "the factor y from d(y w^T x)/dw = y x is missing", label_dropped_outside),
+        Mistake("sigma_instead_of_one_minus", "d log sigma(m) / dm = 1 - sigma(m) = sigma(-m), not sigma(m)",
+                sigma_instead_of_one_minus),
+        Mistake("lambda_dropped", "the factor lambda on the log-likelihood term is missing", lambda_dropped),
+        Mistake("data_term_sign_flipped", "-lambda log sigma has gradient -lambda (1 - sigma(m)) y x: the sign of "
+                "the data term is flipped", data_term_sign_flipped),
+    ),
+))
