@@ -3,6 +3,7 @@ results.json: every problem, every check, visible or hidden)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -80,13 +81,27 @@ def assign_points(checks: list[CheckResult], points: float, weights: dict[str, f
             check.score = check.max_score * (1.0 if check.passed else check.fraction)
 
 
+def json_safe(value: Any) -> Any:
+    """Non-finite floats spelled as strings ("nan", "inf", "-inf"): a student's
+    overflowing gradient is worth showing, but JSON (and PostgreSQL's json type)
+    has no NaN or Infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def result_document(problems: list[ProblemResult], **meta: Any) -> dict[str, Any]:
+    """The whole result, strict JSON (no NaN), ready for the CLI, the database and an LMS."""
     score = round(sum(p.score for p in problems), 4)
     max_score = round(sum(p.max_score for p in problems), 4)
-    return {
+    return json_safe({
         "score": score,
         "max_score": max_score,
         "passed": score >= max_score - 1e-9,
         **meta,
         "problems": [p.to_dict() for p in problems],
-    }
+    })

@@ -52,6 +52,15 @@ def test_nan_fails_the_finite_and_value_checks(grade):
     assert set(codes(result)) == {"not_finite"}
 
 
+def test_the_document_is_strict_json_even_when_the_answer_is_nan(grade):
+    import json
+
+    result = grade("sigmoid", "import numpy as np\ndef sigmoid_grad(x):\n    return x * np.nan\n")
+    received = next(c for c in result["checks"] if c["category"] == "value")["details"]["received"]["x"]
+    assert received[0][0] == "nan"
+    json.dumps(result, allow_nan=False)  # raises on NaN or Infinity
+
+
 def test_a_naive_formula_overflows_only_on_the_stability_trial(grade):
     naive = """
     import numpy as np
