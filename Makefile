@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint selftest demo bench clean
+.PHONY: install test lint selftest demo bench clean migrate web worker services-worker beat bench-service
 
 install: $(STAMP)
 
@@ -23,9 +23,30 @@ selftest: install
 test: install lint selftest
 	$(BIN)/pytest
 
+# The whole service (web, grading worker, services worker, beat): embedded SQLite + filesystem
+# broker by default, PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set. Ctrl-C stops it.
+PORT ?= 5000
 demo: install
-	-$(BIN)/nablagrade check assignments/examples/hw1_correct.py --assignment hw1
-	-$(BIN)/nablagrade check assignments/examples/hw1_mistakes.py --assignment hw1
+	$(BIN)/python scripts/demo.py --port $(PORT)
+
+# The same processes one by one, for a deployment or workers on other machines (docs/service.md).
+migrate: install
+	FLASK_APP=app $(BIN)/flask db upgrade
+
+web: install
+	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 'app:create_app()'
+
+worker: install
+	$(BIN)/celery -A worker.celery_app worker -Q grading -c 2 -n grading@%h -l info
+
+services-worker: install
+	$(BIN)/celery -A worker.celery_app worker -Q webhooks,maintenance -P threads -c 2 -n services@%h -l info
+
+beat: install
+	$(BIN)/celery -A worker.celery_app beat -l info
+
+bench-service: install
+	$(BIN)/python -m bench.service
 
 bench: install
 	$(BIN)/python -m bench.engine

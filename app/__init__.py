@@ -1,0 +1,46 @@
+"""The nablagrade web service: `create_app()` builds it from the environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app import config as app_config
+from app.extensions import db, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app. `config` overrides the environment (tests, scripts)."""
+    settings = app_config.from_environment(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
+    app.config.from_mapping(settings)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app_config.PROJECT_ROOT / "migrations"), render_as_batch=True)
+
+    from worker import celery_init_app  # the Celery app lives with its tasks, bound to this Flask app
+
+    celery_init_app(app)
+
+    from app import jobs
+
+    jobs.install()
+
+    # Blueprints are imported here so tests that build several apps get clean registrations.
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.staff import bp as staff_bp
+    from app.student import bp as student_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(student_bp, url_prefix="/student")
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+    from app.cli import register_commands
+
+    register_commands(app)
+    return app

@@ -1,0 +1,180 @@
+"""Configuration from the environment, in one place.
+
+Production sets DATABASE_URL (PostgreSQL) and REDIS_URL / CELERY_BROKER_URL.
+Without them everything is embedded: a SQLite file and a serverless broker
+under instance/, so `make demo` needs no server.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from kombu import Exchange, Queue
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+GRADING_QUEUE = "grading"
+WEBHOOK_QUEUE = "webhooks"
+MAINTENANCE_QUEUE = "maintenance"
+QUEUES = (GRADING_QUEUE, WEBHOOK_QUEUE, MAINTENANCE_QUEUE)
+
+# A grading job runs each call under the sandbox's own 2 s wall limit (graders.runner.CALL_TIMEOUT);
+# a whole assignment is a few dozen calls, so these outer limits are only reached by a stuck worker.
+TASK_SOFT_TIME_LIMIT = 240
+TASK_TIME_LIMIT = 300
+EMBEDDED_POLLING_INTERVAL = 0.05  # seconds between polls of a serverless broker
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("NABLAGRADE_INSTANCE", DEFAULT_INSTANCE)).resolve()
+
+
+def database_url(instance: Path) -> str:
+    """DATABASE_URL with the psycopg 3 driver spelled out; SQLite under instance/ when unset."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance / 'nablagrade.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def embedded_broker_url(instance: Path) -> str:
+    """A broker that needs no server. The filesystem transport won the measurement
+    in docs/service.md (lower latency than kombu's SQLAlchemy transport on SQLite)."""
+    kind = os.environ.get("NABLAGRADE_EMBEDDED_BROKER", "filesystem")
+    if kind == "sqlite":
+        from app import embedded_broker
+
+        embedded_broker.register()
+        return f"{embedded_broker.ALIAS}+sqlite:///{instance / 'broker.sqlite3'}"
+    return "filesystem://localhost//"
+
+
+def broker_url(instance: Path) -> str:
+    return (os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "").strip() or embedded_broker_url(instance)
+
+
+def broker_transport_options(url: str, instance: Path) -> dict[str, Any]:
+    if url.startswith("filesystem://"):
+        folder = instance / "broker"
+        for sub in ("queue", "processed", "control"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        return {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            "control_folder": str(folder / "control"),
+            # Virtual transports poll; the default second would be added to every job's latency.
+            "polling_interval": EMBEDDED_POLLING_INTERVAL,
+        }
+    if url.startswith("redis"):
+        # Unacked messages come back after this long; it must exceed the hard time limit,
+        # or a long job would be handed to a second worker while the first still runs.
+        return {"visibility_timeout": float(os.environ.get("NABLAGRADE_VISIBILITY_TIMEOUT") or TASK_TIME_LIMIT * 2)}
+    return {}
+
+
+def secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated into instance/ on first run."""
+    value = os.environ.get("SECRET_KEY")
+    if value:
+        return value
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes starting at once must not each write a different key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str, Any]:
+    """Celery settings as one nested dict (Flask's examples/celery)."""
+    return dict(
+        broker_url=url,
+        broker_transport_options=broker_transport_options(url, instance),
+        broker_connection_retry_on_startup=True,
+        # JSON only: the worker is trusted and never unpickles anything (sandbox.md §3.1).
+        accept_content=["json"],
+        task_serializer="json",
+        result_serializer="json",
+        event_serializer="json",
+        result_accept_content=["json"],
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue=GRADING_QUEUE,
+        task_queues=[Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
+        task_routes={
+            "worker.tasks.grade_submission": {"queue": GRADING_QUEUE, "routing_key": GRADING_QUEUE},
+            "worker.tasks.deliver_webhook": {"queue": WEBHOOK_QUEUE, "routing_key": WEBHOOK_QUEUE},
+            "worker.tasks.sweep_stuck_submissions": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},
+        },
+        beat_schedule={
+            "sweep-stuck-submissions": {
+                "task": "worker.tasks.sweep_stuck_submissions",
+                "schedule": sweep_interval,
+                # A sweep that waited longer than one interval is superseded by the next one.
+                "options": {"expires": max(sweep_interval, 1.0)},
+            },
+        },
+        beat_schedule_filename=str(instance / "celerybeat-schedule"),
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        timezone="UTC",
+    )
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole Flask config. `overrides` (tests, scripts) win over the environment."""
+    overrides = dict(overrides or {})
+    instance = Path(overrides.pop("INSTANCE_PATH", None) or instance_path())
+    instance.mkdir(parents=True, exist_ok=True)
+    database = overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(instance)
+    broker = overrides.pop("CELERY_BROKER_URL", None) or broker_url(instance)
+    sweep_interval = float(overrides.get("SWEEP_INTERVAL", _float("NABLAGRADE_SWEEP_INTERVAL", 15.0)))
+    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    if database.startswith("sqlite"):
+        # Web, worker and beat share one SQLite file: wait for locks instead of failing at once.
+        engine_options["connect_args"] = {"timeout": 30}
+    config: dict[str, Any] = {
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "CELERY_BROKER_URL": broker,
+        "CELERY": celery_settings(broker, instance, sweep_interval),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Recovery thresholds (seconds): a queued submission whose message is gone is re-sent
+        # after QUEUED_GRACE; a running one after its worker stops heart-beating for WORKER_STALE.
+        "SWEEP_INTERVAL": sweep_interval,
+        "QUEUED_GRACE": _float("NABLAGRADE_QUEUED_GRACE", 60.0),
+        "WORKER_HEARTBEAT": _float("NABLAGRADE_WORKER_HEARTBEAT", 5.0),
+        "WORKER_STALE": _float("NABLAGRADE_WORKER_STALE", 30.0),
+        "RUNNING_LIMIT": float(TASK_TIME_LIMIT + 60),
+        "ASSIGNMENTS_COURSE": os.environ.get("NABLAGRADE_COURSE", "DEMO"),
+        # Where assignment TOML files are read from (sync and workers); the repository's by default.
+        "ASSIGNMENTS_DIR": os.environ.get("NABLAGRADE_ASSIGNMENTS_DIR") or str(PROJECT_ROOT / "assignments"),
+    }
+    config.update(overrides)
+    if "CELERY" in overrides:
+        config["CELERY"] = {**celery_settings(broker, instance, sweep_interval), **overrides["CELERY"]}
+    return config

@@ -1,0 +1,194 @@
+"""The grading state machine on the database side: claim, store, fail, regrade and recover.
+
+Every transition is one conditional UPDATE, so two jobs for the same submission (a re-sent
+message, a redelivery after a lost worker, a regrade) can never both store a result: only
+the run that holds the claim (`run_id`) may write, and it writes once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, text, update
+
+from app import jobs
+from app.config import GRADING_QUEUE
+from app.extensions import db
+from app.models import Assignment, LatePolicy, Submission, SubmissionStatus, WorkerHeartbeat, utcnow
+from graders.scoring import json_safe
+
+log = logging.getLogger(__name__)
+
+QUEUED = SubmissionStatus.QUEUED
+RUNNING = SubmissionStatus.RUNNING
+GRADED = SubmissionStatus.GRADED
+ERROR = SubmissionStatus.ERROR
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a grading run needs, read in the same statement that claims the row."""
+
+    submission_id: int
+    run_id: str
+    code: str
+    assignment: str
+    late_days: int
+    late_policy: LatePolicy
+    late_penalty_per_day: float
+
+
+def claim(submission_id: int, task_id: str, worker: str) -> Claim | None:
+    """Move a queued submission to running for this job; None if there is nothing to do.
+
+    The same task id may take over its own `running` claim: that is a retry of this job or
+    its redelivery after the worker process died, never a second, concurrent job."""
+    run_id = uuid.uuid4().hex
+    if db.session.get_bind().dialect.name == "postgresql":
+        # A claim lost in a database crash is harmless: the row is still `queued`, this run's
+        # store then fails its run_id check, and the sweeper re-sends the job. So the claim need
+        # not wait for its WAL flush; the result (store_result) does.
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    claimed = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id,
+               or_(Submission.status == QUEUED, and_(Submission.status == RUNNING, Submission.task_id == task_id)))
+        .values(status=RUNNING, started_at=utcnow(), task_id=task_id, run_id=run_id, worker=worker)
+        .returning(Submission.code, Submission.assignment_id, Submission.late_days)
+        .execution_options(synchronize_session=False)).first()
+    if claimed is None:
+        db.session.commit()
+        return None
+    # A second statement: SQLite's RETURNING cannot name the columns of an UPDATE ... FROM table.
+    assignment = db.session.execute(
+        select(Assignment.name, Assignment.late_policy, Assignment.late_penalty_per_day)
+        .where(Assignment.id == claimed.assignment_id)).one()
+    db.session.commit()
+    return Claim(submission_id, run_id, claimed.code, assignment.name, claimed.late_days, assignment.late_policy,
+                 assignment.late_penalty_per_day)
+
+
+def penalised(score: float, claim: Claim) -> float:
+    if claim.late_policy is not LatePolicy.PENALTY or claim.late_days <= 0:
+        return score
+    return max(0.0, score * (1.0 - claim.late_penalty_per_day * claim.late_days))
+
+
+def store_result(claim: Claim, document: dict[str, Any]) -> bool:
+    """Store the graded result; False if this run lost its claim (regrade or recovery)."""
+    document = json_safe(document)
+    score = penalised(float(document["score"]), claim)
+    result = db.session.execute(
+        update(Submission)
+        .where(Submission.id == claim.submission_id, Submission.run_id == claim.run_id, Submission.status == RUNNING)
+        .values(status=GRADED, graded_at=utcnow(), score=score, max_score=float(document["max_score"]),
+                result=document, engine_version=str(document.get("engine_version")), error=None,
+                grade_count=Submission.grade_count + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def store_error(claim: Claim, message: str) -> bool:
+    """Mark a system failure (never a zero: the student's attempt does not count)."""
+    result = db.session.execute(
+        update(Submission)
+        .where(Submission.id == claim.submission_id, Submission.run_id == claim.run_id, Submission.status == RUNNING)
+        .values(status=ERROR, errored_at=utcnow(), error=message[:4000])
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def requeue(submissions: list[Submission], *, regrade: bool = False) -> int:
+    """Put submissions back to queued (dropping any running claim) and send their jobs after commit."""
+    now = utcnow()
+    for submission in submissions:
+        submission.status = QUEUED
+        submission.task_id = submission.run_id = submission.worker = None
+        submission.enqueued_at = now
+        if regrade:
+            submission.regrade_requested_at = now
+        jobs.enqueue_grading(db.session, submission.id)
+    db.session.commit()
+    return len(submissions)
+
+
+def regrade_submission(submission_id: int) -> Submission | None:
+    submission = db.session.get(Submission, submission_id)
+    if submission is None:
+        return None
+    requeue([submission], regrade=True)
+    return submission
+
+
+def regrade_assignment(assignment: Assignment) -> int:
+    rows = list(db.session.scalars(select(Submission).where(Submission.assignment_id == assignment.id)
+                                   .order_by(Submission.id)))
+    return requeue(rows, regrade=True)
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    resent_queued: int
+    rescued_running: int
+    queue_depth: int | None
+
+
+def _resend(submission_id: int, *conditions: Any) -> bool:
+    """Back to queued and re-sent, only if the row is still as the sweeper saw it: a result
+    stored in the meantime must not be thrown away and graded again."""
+    reset = db.session.execute(
+        update(Submission).where(Submission.id == submission_id, *conditions)
+        .values(status=QUEUED, task_id=None, run_id=None, worker=None, enqueued_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if reset.rowcount == 1:
+        jobs.enqueue_grading(db.session, submission_id)
+        return True
+    return False
+
+
+def sweep(now: dt.datetime | None = None) -> SweepReport:
+    """Re-send the jobs of submissions the broker lost, and rescue those whose worker died.
+
+    - running: the claiming worker stopped heart-beating for WORKER_STALE seconds, or the run
+      is older than RUNNING_LIMIT (above the task's hard time limit).
+    - queued: if the database holds more queued submissions than the grading queue holds
+      messages, messages were lost: the oldest queued rows past QUEUED_GRACE are re-sent (at
+      most as many as are missing, so a long but healthy backlog is not duplicated)."""
+    config = current_app.config
+    now = now or utcnow()
+    silent_since = now - dt.timedelta(seconds=config["WORKER_STALE"])
+    too_old = now - dt.timedelta(seconds=config["RUNNING_LIMIT"])
+    live = set(db.session.scalars(select(WorkerHeartbeat.instance).where(WorkerHeartbeat.last_seen >= silent_since)))
+    rescued = 0
+    for submission in db.session.scalars(select(Submission).where(Submission.status == RUNNING)).all():
+        started = submission.started_at
+        if started is None or not (started < too_old or (submission.worker not in live and started < silent_since)):
+            continue
+        if _resend(submission.id, Submission.status == RUNNING, Submission.run_id == submission.run_id):
+            log.warning("submission %s: worker %s is gone; grading it again", submission.id, submission.worker)
+            rescued += 1
+    db.session.commit()
+
+    queued_total = db.session.scalar(select(db.func.count(Submission.id)).where(Submission.status == QUEUED)) or 0
+    depth = jobs.queue_depths().get(GRADING_QUEUE)
+    missing = queued_total if depth is None else max(0, queued_total - depth)
+    resent = 0
+    if missing:
+        stale = db.session.execute(
+            select(Submission.id, Submission.enqueued_at)
+            .where(Submission.status == QUEUED, Submission.enqueued_at < now - dt.timedelta(seconds=config["QUEUED_GRACE"]))
+            .order_by(Submission.enqueued_at, Submission.id).limit(missing)).all()
+        for submission_id, enqueued_at in stale:
+            if _resend(submission_id, Submission.status == QUEUED, Submission.enqueued_at == enqueued_at):
+                log.warning("submission %s: queued since %s with no job in the broker; re-sending",
+                            submission_id, enqueued_at)
+                resent += 1
+        db.session.commit()
+    return SweepReport(resent, rescued, depth)

@@ -1,0 +1,7 @@
+"""Service-level routes: the landing page and /healthz."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401  (registers the routes on bp)

@@ -1,0 +1,3 @@
+"""Routes of the staff blueprint."""
+
+from app.staff import bp  # noqa: F401

@@ -1,0 +1,294 @@
+"""Load the service: a burst of hw1 submissions through the real pipeline, against the engine alone.
+
+    .venv/bin/python -m bench.service                      # Redis + PostgreSQL, 2 workers, 500 submissions
+    .venv/bin/python -m bench.service --burst 100 --light 20
+    .venv/bin/python -m bench.service --embedded filesystem # the `make demo` stack: SQLite + a serverless broker
+    .venv/bin/python -m bench.service --embedded sqlite
+
+It starts a private redis-server, a fresh PostgreSQL database on $BENCH_PG (default the local
+server at 127.0.0.1:5432) and real `celery worker` processes, and removes them afterwards.
+Latency is submit-to-graded, from the rows' own timestamps (`submitted_at` -> `graded_at`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CELERY = str(Path(sys.executable).parent / "celery")
+CORRECT = ROOT / "assignments" / "examples" / "hw1_correct.py"
+MISTAKES = ROOT / "assignments" / "examples" / "hw1_mistakes.py"
+PG_ADMIN = os.environ.get("BENCH_PG", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- the engine alone --------------------------------------------------------------------------
+
+def _engine_share(sources: list[str]) -> tuple[int, float]:
+    import assignments
+    from graders.grading import default_runner, grade_source
+
+    spec = assignments.load_assignment("hw1")
+    runner = default_runner()
+    grade_source(sources[0], spec, runner=runner)  # warm: references and the sandbox's fork-server
+    started = time.perf_counter()
+    for source in sources:
+        grade_source(source, spec, runner=runner)
+    return len(sources), time.perf_counter() - started
+
+
+def engine_alone(count: int, processes: int) -> dict[str, float]:
+    """Grade `count` submissions with `processes` engine processes in parallel, no service."""
+    sources = [CORRECT.read_text() if i % 2 == 0 else MISTAKES.read_text() for i in range(count)]
+    shares = [sources[i::processes] for i in range(processes)]
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
+        # Every process warms up first, then all time their share together.
+        results = list(pool.map(_engine_share, shares))
+    graded = sum(n for n, _ in results)
+    wall = max(seconds for _, seconds in results)
+    per_job = statistics.mean(seconds / n for n, seconds in results)
+    return {"count": graded, "throughput": graded / wall, "mean_ms": per_job * 1000}
+
+
+# --- the service -------------------------------------------------------------------------------
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    workdir: Path
+    processes: list[subprocess.Popen]
+    cleanup: list[Any]
+
+    def start(self, *command: str, name: str) -> subprocess.Popen:
+        log = (self.workdir / f"{name}.log").open("ab")
+        process = subprocess.Popen(list(command), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()  # the main process: a warm shutdown
+        for process in self.processes:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+        for action in reversed(self.cleanup):
+            action()
+
+
+def build_stack(embedded: str | None, workdir: Path) -> Stack:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NABLAGRADE_", "CELERY_", "DATABASE_URL", "REDIS_URL"))}
+    env.update({"NABLAGRADE_INSTANCE": str(workdir / "instance"), "SECRET_KEY": "bench", "PYTHONWARNINGS": "ignore"})
+    stack = Stack(env, workdir, [], [])
+    if embedded:
+        env["NABLAGRADE_EMBEDDED_BROKER"] = embedded
+        return stack
+    import psycopg
+
+    name = f"ng_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    stack.cleanup.append(drop)
+    dsn = dict(part.split("=", 1) for part in PG_ADMIN.split())
+    env["DATABASE_URL"] = f"postgresql://{dsn.get('user', 'postgres')}@{dsn['host']}:{dsn.get('port', 5432)}/{name}"
+    port = free_port()
+    redis = stack.start("redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                        name="redis")
+    env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+    time.sleep(0.3)
+    if redis.poll() is not None:
+        raise SystemExit("redis-server did not start")
+    return stack
+
+
+def apply_env(env: dict[str, str]) -> None:
+    for key in [k for k in os.environ if k.startswith(("NABLAGRADE_", "CELERY_")) or k in ("DATABASE_URL", "REDIS_URL")]:
+        del os.environ[key]
+    os.environ.update({k: v for k, v in env.items() if k.startswith(("NABLAGRADE_", "SECRET_KEY"))
+                       or k in ("DATABASE_URL", "REDIS_URL")})
+
+
+def run_service(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    stack = build_stack(args.embedded, workdir)
+    try:
+        apply_env(stack.env)
+        import flask_migrate
+
+        from app import create_app
+        from app.demo_data import seed_demo
+
+        app = create_app()
+        with app.app_context():
+            flask_migrate.upgrade()
+            seed_demo()
+        for index in range(args.workers):
+            stack.start(CELERY, "-A", "worker.celery_app", "worker", "-Q", "grading,maintenance", "-c",
+                        str(args.concurrency), "-n", f"bench{index}@%h", "-l", "warning", "--without-gossip",
+                        "--without-mingle", name=f"worker{index}")
+        with app.app_context():
+            wait_for_workers(args.workers)
+            return measure(app, args)
+    finally:
+        stack.stop()
+
+
+def wait_for_workers(count: int, timeout: float = 120) -> None:
+    from app.extensions import db
+    from app.health import live_workers
+
+    deadline = time.monotonic() + timeout
+    while len(live_workers()) < count:
+        db.session.rollback()
+        if time.monotonic() > deadline:
+            raise SystemExit("workers did not come up; see their logs")
+        time.sleep(0.2)
+    time.sleep(1.0)  # let each pool child finish warming up its references
+
+
+def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from app.demo_data import DEMO_PEOPLE
+    from app.extensions import db
+    from app.models import Submission, SubmissionStatus, User
+    from app.submissions import submit
+
+    emails = [email for email, _, role in DEMO_PEOPLE if role.value == "student"]
+    students = list(db.session.scalars(select(User).where(User.email.in_(emails))))
+    sources = [CORRECT.read_bytes(), MISTAKES.read_bytes()]
+    # The daily limit would stop a burst: lift it in the benchmark's throw-away database.
+    db.session.execute(db.text("UPDATE assignments SET max_submissions_per_day = NULL"))
+    db.session.commit()
+
+    def poll(ids: list[int], timeout: float, interval: float = 0.01) -> list[Submission]:
+        deadline = time.monotonic() + timeout
+        while True:
+            db.session.rollback()
+            done = db.session.scalar(select(func.count(Submission.id)).where(
+                Submission.id.in_(ids), Submission.status.in_([SubmissionStatus.GRADED, SubmissionStatus.ERROR])))
+            if done == len(ids) or time.monotonic() > deadline:
+                break
+            time.sleep(interval)
+        return list(db.session.scalars(select(Submission).where(Submission.id.in_(ids))))
+
+    # Light load: one submission at a time, each waited for.
+    light: list[float] = []
+    for index in range(args.light):
+        submission = submit(students[index % len(students)], "DEMO", "hw1", sources[index % 2], "hw1.py")
+        row = poll([submission.id], 60)[0]
+        light.append((row.graded_at - row.submitted_at).total_seconds() * 1000)
+
+    # Burst: everything submitted as fast as the service layer accepts it.
+    started = time.perf_counter()
+    ids = [submit(students[i % len(students)], "DEMO", "hw1", sources[i % 2], "hw1.py").id for i in range(args.burst)]
+    submit_seconds = time.perf_counter() - started
+    rows = poll(ids, args.timeout, interval=0.5)  # latencies come from the rows, not from this loop
+    graded = [r for r in rows if r.status is SubmissionStatus.GRADED]
+    latencies = [(r.graded_at - r.submitted_at).total_seconds() * 1000 for r in graded]
+    span = (max(r.graded_at for r in graded) - min(r.submitted_at for r in rows)).total_seconds() if graded else 0
+    grading_ms = [(r.graded_at - r.started_at).total_seconds() * 1000 for r in graded]
+    time.sleep(2)  # duplicates, if any, would land now
+    db.session.rollback()
+    counts = [c for (c,) in db.session.execute(select(Submission.grade_count).where(Submission.id.in_(ids)))]
+    return {
+        "light_p50": statistics.median(light), "light_p95": percentile(light, 95),
+        "burst": args.burst, "graded": len(graded), "errors": sum(r.status is SubmissionStatus.ERROR for r in rows),
+        "exactly_once": len(counts) == args.burst and all(c == 1 for c in counts),
+        "graded_twice": sum(c > 1 for c in counts), "never_graded": sum(c == 0 for c in counts),
+        "burst_p50": statistics.median(latencies) if latencies else float("nan"),
+        "burst_p95": percentile(latencies, 95) if latencies else float("nan"),
+        "throughput": len(graded) / span if span else 0.0,
+        "submit_rate": args.burst / submit_seconds,
+        "grading_ms": statistics.median(grading_ms) if grading_ms else float("nan"),
+        "correct_scores": sorted({r.score for r in graded if r.code == sources[0].decode()}),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--burst", type=int, default=500, help="submissions in the burst (default 500)")
+    parser.add_argument("--light", type=int, default=30, help="one-at-a-time submissions for light-load latency")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--concurrency", type=int, default=1, help="pool processes per worker (default 1)")
+    parser.add_argument("--engine", type=int, default=200, help="submissions graded by the engine alone")
+    parser.add_argument("--embedded", choices=["filesystem", "sqlite"], help="SQLite + a serverless broker instead")
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args(argv)
+
+    slots = args.workers * args.concurrency
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"engine alone (before): {args.engine} hw1 submissions on {slots} processes ...", flush=True)
+    before = engine_alone(args.engine, slots)
+    print(f"  {before['throughput']:.1f} submissions/s ({before['mean_ms']:.1f} ms each)", flush=True)
+
+    stack = "SQLite + " + args.embedded + " broker" if args.embedded else "Redis + PostgreSQL"
+    print(f"service: {stack}, {args.workers} workers x {args.concurrency}; {args.light} light, "
+          f"{args.burst} burst ...", flush=True)
+    workdir = Path(tempfile.mkdtemp(prefix="ng-bench-"))
+    try:
+        result = run_service(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    # The engine is measured again afterwards: on a shared machine the load drifts, and the
+    # service run is compared with the mean of the two engine runs that bracket it.
+    print(f"engine alone (after): {args.engine} hw1 submissions on {slots} processes ...", flush=True)
+    after = engine_alone(args.engine, slots)
+    print(f"  {after['throughput']:.1f} submissions/s ({after['mean_ms']:.1f} ms each)", flush=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    engine_rate = (before["throughput"] + after["throughput"]) / 2
+    ratio = result["throughput"] / engine_rate if engine_rate else 0.0
+    print(f"  light load  submit->graded  p50 {result['light_p50']:.0f} ms  p95 {result['light_p95']:.0f} ms"
+          f"   (target p50 <= 250 ms: {'met' if result['light_p50'] <= 250 else 'MISSED'})")
+    print(f"  burst       submit->graded  p50 {result['burst_p50']:.0f} ms  p95 {result['burst_p95']:.0f} ms;"
+          f" accepted {result['submit_rate']:.0f} submissions/s; grading itself {result['grading_ms']:.0f} ms median")
+    print(f"  throughput  {result['throughput']:.1f} submissions/s = {ratio:.0%} of the engine alone"
+          f" ({engine_rate:.1f}/s, mean of before and after)"
+          f"   (target >= 60%: {'met' if ratio >= 0.6 else 'MISSED'})")
+    print(f"  graded {result['graded']}/{result['burst']}, errors {result['errors']}, graded twice "
+          f"{result['graded_twice']}, never graded {result['never_graded']}: exactly once "
+          f"{'YES' if result['exactly_once'] else 'NO'}; scores of the correct file {result['correct_scores']}")
+    return 0 if result["exactly_once"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

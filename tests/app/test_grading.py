@@ -1,0 +1,76 @@
+"""The grading state machine on the database side, without workers: claims, single writes, sweeps."""
+
+import datetime as dt
+
+from app import grading
+from app.extensions import db
+from app.models import Submission, SubmissionStatus, WorkerHeartbeat
+from app.submissions import submit
+from tests.app.services import CORRECT
+
+DOCUMENT = {"score": 20.0, "max_score": 25.0, "engine_version": "test", "problems": [], "passed": False}
+
+
+def fresh(submission_id: int) -> Submission:
+    db.session.expire_all()
+    return db.session.get(Submission, submission_id)
+
+
+def test_only_the_claiming_run_stores_and_only_once(student):
+    submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
+    first = grading.claim(submission_id, "task-A", "w1")
+    assert first is not None and first.code == CORRECT and first.assignment == "t1"
+    assert grading.claim(submission_id, "task-B", "w2") is None  # a duplicate job backs off
+    again = grading.claim(submission_id, "task-A", "w1")  # its own redelivery takes over
+    assert again is not None and again.run_id != first.run_id
+    assert grading.store_result(first, DOCUMENT) is False  # the superseded run writes nothing
+    assert grading.store_result(again, DOCUMENT) is True
+    assert grading.store_result(again, DOCUMENT) is False  # and the winner writes once
+    row = fresh(submission_id)
+    assert row.status is SubmissionStatus.GRADED and row.grade_count == 1 and row.score == 20.0
+    assert grading.claim(submission_id, "task-C", "w3") is None  # graded: not graded twice
+
+
+def test_a_regrade_supersedes_a_running_job(student):
+    submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
+    running = grading.claim(submission_id, "task-A", "w1")
+    grading.regrade_submission(submission_id)
+    assert grading.store_result(running, DOCUMENT) is False
+    assert fresh(submission_id).status is SubmissionStatus.QUEUED
+
+
+def test_non_finite_numbers_are_stored_as_strings(student):
+    submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
+    claim = grading.claim(submission_id, "task-A", "w1")
+    document = dict(DOCUMENT, problems=[{"received": [float("nan"), float("inf"), -float("inf"), 1.5]}])
+    assert grading.store_result(claim, document)
+    assert fresh(submission_id).result["problems"][0]["received"] == ["nan", "inf", "-inf", 1.5]
+
+
+def test_sweep_rescues_only_the_dead_workers_jobs(student, redis_server):
+    now = dt.datetime.now(dt.UTC)
+    later = now + dt.timedelta(seconds=10)
+    db.session.add(WorkerHeartbeat(instance="alive", hostname="h", pid=1, queues="grading", started_at=now,
+                                   last_seen=later))  # still heart-beating when the sweep runs
+    db.session.commit()
+    dead_job = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
+    live_job = submit(student, "T101", "t1", CORRECT.encode(), "b.py").id
+    grading.claim(dead_job, "task-dead", "gone")
+    grading.claim(live_job, "task-live", "alive")
+    redis_server.client().delete("grading")
+    report = grading.sweep(now=later)
+    assert report.rescued_running == 1
+    assert fresh(dead_job).status is SubmissionStatus.QUEUED and fresh(dead_job).run_id is None
+    assert fresh(live_job).status is SubmissionStatus.RUNNING
+    assert redis_server.client().llen("grading") == 1  # the rescued job was re-sent
+
+
+def test_sweep_does_not_duplicate_a_healthy_backlog(student, redis_server):
+    ids = [submit(student, "T101", "t1", CORRECT.encode(), f"{i}.py").id for i in range(3)]
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+    assert grading.sweep(now=later).resent_queued == 0  # three rows, three messages
+    redis_server.client().rpop("grading")  # one message lost
+    report = grading.sweep(now=later)
+    assert report.resent_queued == 1 and report.queue_depth == 2
+    assert redis_server.client().llen("grading") == 3
+    assert all(fresh(i).status is SubmissionStatus.QUEUED for i in ids)

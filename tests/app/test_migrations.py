@@ -1,0 +1,52 @@
+"""Migrations: one head, a clean upgrade on empty PostgreSQL and SQLite, and no drift."""
+
+import flask_migrate
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import Config
+
+from app import create_app
+from app.config import PROJECT_ROOT
+from app.extensions import db
+from tests.app.services import create_database, drop_database, require_postgres
+
+
+def migrations_config() -> Config:
+    config = Config(str(PROJECT_ROOT / "migrations" / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return config
+
+
+def test_there_is_a_single_head():
+    heads = ScriptDirectory.from_config(migrations_config()).get_heads()
+    assert len(heads) == 1, f"several heads: {heads}; merge them"
+
+
+def drift_after_upgrade(url: str, tmp_path) -> list:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t",
+                      "CELERY_BROKER_URL": "memory://"})
+    with app.app_context():
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            diff = compare_metadata(context, db.metadata)
+        flask_migrate.downgrade(revision="base")
+        with db.engine.connect() as connection:
+            left = set(db.inspect(connection).get_table_names()) - {"alembic_version"}
+        db.engine.dispose()
+    assert left == set(), f"downgrade left tables behind: {left}"
+    return diff
+
+
+def test_upgrade_on_empty_postgresql_has_no_drift(tmp_path):
+    require_postgres()
+    url = create_database("ng_migrations")
+    try:
+        assert drift_after_upgrade(url, tmp_path) == []
+    finally:
+        drop_database(url)
+
+
+def test_upgrade_on_empty_sqlite_has_no_drift(tmp_path):
+    assert drift_after_upgrade(f"sqlite:///{tmp_path / 'fresh.sqlite3'}", tmp_path) == []

@@ -1,0 +1,122 @@
+"""Exactly-once grading under faults: a killed worker, a flushed broker, a restarted database."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+
+from app.assignment_sync import sync_assignments
+from app.cli import enrol, get_or_create_course, get_or_create_user
+from app.extensions import db
+from app.models import Role, Submission, SubmissionStatus
+from app.submissions import submit
+from tests.app.fixtures import TEST_COURSE, make_app, write_assignments
+from tests.app.services import CORRECT, ServiceProcess, create_database, private_postgres, wait_for, worker_command
+from tests.worker.helpers import rows, wait_until_done
+
+
+# Correct, but each sigmoid call takes a while: long enough to kill a worker in the middle of it.
+def busy(iterations: int) -> str:
+    """CORRECT, with a pure-Python busy loop in sigmoid_grad (time.sleep is not an allowed import)."""
+    return CORRECT.replace("def sigmoid_grad(x):\n",
+                           f"def sigmoid_grad(x):\n    spin = 0\n    for i in range({iterations}):\n        spin += i\n")
+
+
+SLOW = busy(10_000_000)  # ~0.3 s a call, 4 calls: over a second to kill it in
+
+
+def test_a_worker_killed_mid_job_grades_it_once_after_restart(student, services):
+    submission_id = submit(student, TEST_COURSE, "t1", SLOW.encode(), "slow.py").id
+    first = services.worker("first", NABLAGRADE_VISIBILITY_TIMEOUT="4")
+    wait_for(lambda: rows([submission_id])[0].status is SubmissionStatus.RUNNING, 60, "the job to start")
+    time.sleep(0.3)
+    first.kill()  # SIGKILL the worker and its pool children in the middle of grading
+
+    stuck = rows([submission_id])[0]
+    assert stuck.status is SubmissionStatus.RUNNING and stuck.grade_count == 0
+    services.worker("second", NABLAGRADE_VISIBILITY_TIMEOUT="4")
+    services.beat()  # the sweeper notices the dead worker's claim
+    graded = wait_until_done([submission_id], timeout=90)[0]
+    time.sleep(5)  # room for any duplicate (broker redelivery, second sweep) to do damage
+    graded = rows([submission_id])[0]
+    assert graded.status is SubmissionStatus.GRADED, graded.error
+    assert graded.score == 25
+    assert graded.grade_count == 1
+    assert graded.worker.startswith("second@")
+
+
+def test_flushing_redis_with_jobs_queued_loses_nothing(student, services, redis_server):
+    ids = [submit(student, TEST_COURSE, "t1", CORRECT.encode(), f"s{i}.py").id for i in range(6)]
+    assert redis_server.client().llen("grading") == 6
+    redis_server.client().flushall()  # the broker forgets every queued job
+    services.worker("w1")
+    services.beat()
+    graded = wait_until_done(ids, timeout=90)
+    time.sleep(3)
+    graded = rows(ids)
+    assert [s.status for s in graded] == [SubmissionStatus.GRADED] * 6
+    assert [s.grade_count for s in graded] == [1] * 6
+    assert all(s.score == 25 for s in graded)
+
+
+def test_restarting_postgresql_while_results_are_written_loses_and_duplicates_nothing(
+        services, redis_server, tmp_path):
+
+    count = 12
+    with private_postgres() as server:
+        url = create_database("ng_restart", port=server.port)
+        assignments = write_assignments(tmp_path / "assignments")
+        app = make_app(url, redis_server.url, tmp_path / "instance-pg", assignments)
+        with app.app_context():
+            course = get_or_create_course(TEST_COURSE)
+            sync_assignments(course)
+            user, _ = get_or_create_user("s@example.edu", "S", Role.STUDENT, "pw")
+            enrol(user, course, Role.STUDENT)
+            db.session.commit()
+            medium = busy(500_000)
+            ids = [submit(user, TEST_COURSE, "t1", medium.encode(), f"s{i}.py").id for i in range(count)]
+            env = services.env(DATABASE_URL=url)
+            worker = ServiceProcess(worker_command("pgw"), env, tmp_path / "pgw.log")
+            services.started.append(worker.start())
+            wait_for(lambda: sum(s.status is SubmissionStatus.GRADED for s in rows(ids)) >= 2, 90,
+                     "the first results")
+            pending = sum(s.status is not SubmissionStatus.GRADED for s in rows(ids))
+            db.session.remove()
+            db.engine.dispose()
+
+            server.stop("fast")  # in the middle of the burst: claims and result writes fail
+            time.sleep(2)
+            server.start()
+
+            graded = wait_until_done(ids, timeout=120)
+            time.sleep(2)
+            graded = rows(ids)
+            total = db.session.scalar(select(func.count(Submission.id)))
+            db.session.remove()
+            db.engine.dispose()
+        worker.stop()
+    assert pending > 0, "the restart came too late to test anything"
+    assert total == count
+    assert [s.status for s in graded] == [SubmissionStatus.GRADED] * count, [s.error for s in graded]
+    assert [s.grade_count for s in graded] == [1] * count
+    assert all(s.score == 25 for s in graded)
+
+
+def test_restarting_redis_under_load_grades_everything_once(student, services, redis_server):
+    """Redis restarts without persistence while jobs run and wait: in-flight acks and queued
+    messages are gone; the database still knows every submission."""
+    ids = [submit(student, TEST_COURSE, "t1", busy(300_000).encode(), f"s{i}.py").id for i in range(10)]
+    services.worker("w1")
+    services.beat()
+    wait_for(lambda: any(s.status is SubmissionStatus.GRADED for s in rows(ids)), 90, "the first result")
+    pending = sum(s.status is not SubmissionStatus.GRADED for s in rows(ids))
+    redis_server.stop()
+    time.sleep(1)
+    redis_server.start()
+    graded = wait_until_done(ids, timeout=120)
+    time.sleep(3)
+    graded = rows(ids)
+    assert pending > 0, "the restart came too late to test anything"
+    assert [s.status for s in graded] == [SubmissionStatus.GRADED] * len(ids), [s.error for s in graded]
+    assert [s.grade_count for s in graded] == [1] * len(ids)

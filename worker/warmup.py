@@ -1,0 +1,33 @@
+"""Compute reference gradients once per worker process, before the first student waits on them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+WARM_SOURCE = "def nothing():\n    return None\n"
+
+
+def prepare_references(app: Any) -> None:
+    """Fill the engine's per-process `prepare` cache for every assignment file."""
+    from app.assignment_sync import assignment_names, load_spec
+    from graders.grading import default_runner, grade_source, prepare
+
+    if not app.config.get("WARM_UP", True):
+        return
+    with app.app_context():
+        names = assignment_names()
+    runner_started = False
+    for name in names:
+        try:
+            with app.app_context():
+                spec = load_spec(name)
+            for config in spec.problems:
+                prepare(config.problem, spec.seed, config.trials)
+            if not runner_started:
+                # One throw-away grading starts this process's sandbox runner (its fork-server).
+                grade_source(WARM_SOURCE, spec, runner=default_runner())
+                runner_started = True
+        except Exception:  # noqa: BLE001 - a broken file is reported when a submission needs it
+            log.warning("could not warm up assignment %s", name, exc_info=True)
