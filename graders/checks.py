@@ -49,20 +49,27 @@ def _type_name(value: Any) -> str:
     return {float: "float", list: "list", tuple: "tuple", dict: "dict", type(None): "None"}.get(type(value), type(value).__name__)
 
 
-def _as_array(value: Any, label: str) -> tuple[np.ndarray | None, str]:
+def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
     """A numpy array from what the student returned, or why it cannot be one."""
     if isinstance(value, np.ndarray):
         return value.astype(np.float64), ""
     if isinstance(value, float):
         return np.array(value, dtype=np.float64), ""
     if isinstance(value, (list, tuple)):
+        kind = _type_name(value)
         try:
             array = np.array(value, dtype=np.float64)
         except (ValueError, TypeError):
-            return None, f"{label} is a {_type_name(value)} that is not a rectangular array of numbers"
+            return None, f"{label} is a {kind} that is not a rectangular array of numbers"
+        if array.ndim > len(want):
+            # (value, derivative) pairs and the like: several answers where one is expected.
+            return None, (f"{label} is a {kind} of {len(value)} items that stack into shape {array.shape}; "
+                          f"expected one array of shape {want}")
         return array, ""
     if value is None:
         return None, f"{label} is None: did you forget a `return`?"
+    if isinstance(value, Opaque) and value.type_name.startswith("numpy array"):
+        return None, f"{label} is a {value.type_name}: return an array of floats"
     return None, f"{label} is a {_type_name(value)}, not a numpy array"
 
 
@@ -100,7 +107,7 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
     outputs: dict[str, np.ndarray] = {}
     for name in names:
         label = output_label(problem, name)
-        array, problem_text = _as_array(raw[name], label)
+        array, problem_text = _as_array(raw[name], label, expected[name].shape)
         if array is None:
             return {}, Diagnosis(Code.WRONG_TYPE, problem_text), notes
         original = raw[name]

@@ -1,0 +1,12 @@
+# expect: not_finite
+import numpy as np
+
+
+def one_layer_net_grads(x, y, W, b1, U, b2):
+    z = W @ x + b1
+    h = np.maximum(z, 0)
+    theta = U @ h + b2
+    p = np.exp(theta) / np.sum(np.exp(theta))
+    d2 = p - y
+    d1 = (U.T @ d2) * (z > 0)
+    return {"W": d1 @ x.T, "b1": d1, "U": d2 @ h.T, "b2": d2, "x": W.T @ d1}

@@ -1,0 +1,13 @@
+# expect: sign_flipped
+# dJ/dtheta written as y - y_hat.
+import numpy as np
+
+
+def one_layer_net_grads(x, y, W, b1, U, b2):
+    z = W @ x + b1
+    h = np.maximum(z, 0)
+    theta = U @ h + b2
+    e = np.exp(theta - theta.max())
+    d2 = y - e / e.sum()
+    d1 = (U.T @ d2) * (z > 0)
+    return {"W": d1 @ x.T, "b1": d1, "U": d2 @ h.T, "b2": d2, "x": W.T @ d1}

@@ -1,0 +1,13 @@
+# expect: wrong_value
+# Uses the pre-activation z where h = ReLU(z) belongs in dJ/dU.
+import numpy as np
+
+
+def one_layer_net_grads(x, y, W, b1, U, b2):
+    z = W @ x + b1
+    h = np.maximum(z, 0)
+    theta = U @ h + b2
+    e = np.exp(theta - theta.max())
+    d2 = e / e.sum() - y
+    d1 = (U.T @ d2) * (z > 0)
+    return {"W": d1 @ x.T, "b1": d1, "U": d2 @ z.T, "b2": d2, "x": W.T @ d1}

@@ -1,0 +1,6 @@
+# expect: ok
+import numpy as np
+
+
+def quadratic_form_grad(x, A, z):
+    return (A + A.T) @ x + z

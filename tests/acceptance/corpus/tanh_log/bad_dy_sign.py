@@ -1,0 +1,10 @@
+# expect: sign_flipped
+# d(1/sin y)/dy = +cos y / sin^2 y: the minus sign is lost in dy only.
+import math
+
+
+def tanh_log_grad(x, y, z):
+    s = math.sin(y)
+    u = 1 + 2 * x * z / s
+    outer = (1 - math.tanh(math.log(u)) ** 2) / u
+    return outer * 2 * z / s, outer * (2 * x * z * math.cos(y) / s ** 2), outer * 2 * x / s

@@ -1,0 +1,10 @@
+# expect: wrong_type
+# Forgot the partial derivative with respect to z.
+import math
+
+
+def tanh_log_grad(x, y, z):
+    s = math.sin(y)
+    u = 1 + 2 * x * z / s
+    outer = (1 - math.tanh(math.log(u)) ** 2) / u
+    return outer * 2 * z / s, outer * (-2 * x * z * math.cos(y) / s ** 2)

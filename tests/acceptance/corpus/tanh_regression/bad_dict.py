@@ -1,0 +1,8 @@
+# expect: wrong_type
+import math
+
+
+def tanh_regression_grad(w, b, x, y):
+    t = math.tanh(w * x + b)
+    common = -2 * (y - t) * (1 - t * t)
+    return {"w": common * x, "b": common}
