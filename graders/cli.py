@@ -31,12 +31,8 @@ def select_runner(no_sandbox: bool) -> Runner:
         from graders.runner import SubprocessRunner
 
         return SubprocessRunner()
-    try:
-        from graders.sandbox import SandboxUnavailable, sandbox_runner
-    except ImportError:  # the sandbox package is not installed in this build
-        from graders.runner import SubprocessRunner
+    from graders.sandbox import SandboxUnavailable, sandbox_runner
 
-        return SubprocessRunner()
     try:
         return sandbox_runner()
     except SandboxUnavailable as exc:

@@ -18,8 +18,8 @@ from graders.checks import TrialOutcome, evaluate_trial, extract_outputs
 from graders.diagnosis import Code, Diagnosis
 from graders.finite_difference import validate_reference
 from graders.problem import Inputs, Problem, Trial, TrialKind
-from graders.reference import reference_outputs
-from graders.runner import Call, CallResult, Job, Runner, SubprocessRunner
+from graders.reference import reference_outputs, torch_function_outputs
+from graders.runner import Call, CallResult, Job, Runner
 from graders.scoring import CheckResult, ProblemResult, assign_points, result_document
 
 VISIBLE_LIMIT = 200  # entries per array shown in the visible trial's feedback
@@ -59,7 +59,11 @@ def prepare(problem: Problem, seed: int, count: int) -> tuple[PreparedTrial, ...
             arguments = [np.copy(inputs[name]) if isinstance(inputs[name], np.ndarray) else inputs[name]
                          for name in problem.params]
             with np.errstate(all="ignore"):
-                wrong, failure, _ = extract_outputs(problem, mistake.solution(*arguments), expected)
+                if problem.harness == "torch_function":  # the mistake is an autograd.Function class
+                    value = torch_function_outputs(mistake.solution, *arguments)
+                else:
+                    value = mistake.solution(*arguments)
+                wrong, failure, _ = extract_outputs(problem, value, expected)
             if failure is not None:
                 raise ValueError(f"{problem.id}: mistake {mistake.name!r} does not return the student format")
             for name, array in wrong.items():
@@ -244,11 +248,9 @@ def grade_source(source: str, assignment: Assignment, *, runner: Runner | None =
     return result_document(results, engine_version=ENGINE_VERSION, assignment=assignment.name or None, seed=seed)
 
 
-_DEFAULT_RUNNER: Runner | None = None
-
-
 def default_runner() -> Runner:
-    global _DEFAULT_RUNNER
-    if _DEFAULT_RUNNER is None:
-        _DEFAULT_RUNNER = SubprocessRunner()
-    return _DEFAULT_RUNNER
+    """The sandbox, always: it raises SandboxUnavailable (saying what is missing)
+    rather than fall back to running a submission without isolation."""
+    from graders.sandbox import sandbox_runner
+
+    return sandbox_runner()

@@ -9,6 +9,7 @@ sees a reference answer.
 from __future__ import annotations
 
 import builtins
+import errno
 import importlib
 import io
 import json
@@ -171,6 +172,10 @@ def _forbidden_name(exc: BaseException) -> str | None:
     return None
 
 
+_REFUSED_BY_SANDBOX = {errno.EROFS, errno.EPERM, errno.EACCES}
+_FILE_LIMITS = {errno.EFBIG, errno.ENOSPC, errno.EDQUOT}  # the scratch space is small on purpose
+
+
 def _failure(exc: BaseException, writer: CappedWriter) -> dict[str, Any]:
     forbidden = _forbidden_name(exc)
     if forbidden is not None:
@@ -179,6 +184,11 @@ def _failure(exc: BaseException, writer: CappedWriter) -> dict[str, Any]:
         return {"status": "output_limit", "message": str(exc)[:200]}
     if isinstance(exc, MemoryError):
         return {"status": "memory_limit", "message": "MemoryError"}
+    if isinstance(exc, OSError) and exc.errno in _FILE_LIMITS:
+        return {"status": "output_limit", "message": f"{type(exc).__name__}: {exc}"[:300]}
+    if isinstance(exc, OSError) and exc.errno in _REFUSED_BY_SANDBOX:
+        # A read-only filesystem or a denied permission: the sandbox said no.
+        return {"status": "forbidden_operation", "message": f"{type(exc).__name__}: {exc}"[:300]}
     return {"status": "exception", "message": student_traceback(exc)}
 
 
@@ -215,6 +225,18 @@ def _call_torch_function(cls: Any, args: list[Any]) -> tuple[dict[str, Any], dic
     return {"forward": y, "backward": gx}, {"gradcheck": gradcheck}
 
 
+def _emit(out: BinaryIO, header: dict[str, Any], blobs: list[bytes] = (), *, flush: bool = False) -> None:
+    """Queue one wire message (the layout of wire.write_message). Flushing only
+    before student code runs and at the end wakes the runner half as often,
+    yet it still learns each call's start in time: a deadline runs from "begin",
+    and a call's result travels with the next "begin" or with "done"."""
+    wire.write_frame(out, json.dumps(dict(header, blobs=len(blobs))).encode())
+    for blob in blobs:
+        wire.write_frame(out, blob)
+    if flush:
+        out.flush()
+
+
 def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
     """Load the submission, make every call, stream a message for each."""
     writer = CappedWriter()
@@ -235,23 +257,23 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
         code = compile(source, FILENAME, "exec", dont_inherit=True)
         exec(code, namespace)
     except SyntaxError as exc:
-        wire.write_message(out, {"event": "load_failed", "status": "syntax_error", "message": student_traceback(exc)})
+        _emit(out, {"event": "load_failed", "status": "syntax_error", "message": student_traceback(exc)}, flush=True)
         return
     except BaseException as exc:  # noqa: BLE001 - anything the module does at import is the student's
         failure = _failure(exc, writer)
-        wire.write_message(out, {"event": "load_failed", **failure, "stdout": writer.getvalue()})
+        _emit(out, {"event": "load_failed", **failure, "stdout": writer.getvalue()}, flush=True)
         return
-    wire.write_message(out, {"event": "loaded"})
+    _emit(out, {"event": "loaded"})
 
     for call in job["calls"]:
         key = call["key"]
-        wire.write_message(out, {"event": "begin", "key": key})
+        _emit(out, {"event": "begin", "key": key}, flush=True)
         function = namespace.get(call["function"])
         if function is None:
-            wire.write_message(out, {"event": "result", "key": key, "status": "missing_function"})
+            _emit(out, {"event": "result", "key": key, "status": "missing_function"})
             continue
         if not callable(function):
-            wire.write_message(
+            _emit(
                 out, {"event": "result", "key": key, "status": "wrong_type",
                       "message": f"{call['function']} is a {type(function).__name__}, not a function"},
             )
@@ -272,10 +294,10 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
             value_blobs: list[bytes] = []
             encoded = wire.encode_value(value, value_blobs)
         except BaseException as exc:  # noqa: BLE001
-            wire.write_message(out, {"event": "result", "key": key, **_failure(exc, writer)})
+            _emit(out, {"event": "result", "key": key, **_failure(exc, writer)})
             continue
-        wire.write_message(out, {"event": "result", "key": key, "status": "ok", "value": encoded, **extra}, value_blobs)
-    wire.write_message(out, {"event": "done", "stdout": writer.getvalue()})
+        _emit(out, {"event": "result", "key": key, "status": "ok", "value": encoded, **extra}, value_blobs)
+    _emit(out, {"event": "done", "stdout": writer.getvalue()}, flush=True)
 
 
 def read_job(stream: BinaryIO) -> tuple[dict[str, Any], list[bytes]]:

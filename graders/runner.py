@@ -77,7 +77,7 @@ class Job:
 # Statuses a call can end with. The first group comes from the child itself; the
 # second from how the runner saw the process end.
 CHILD_STATUSES = {"ok", "missing_function", "exception", "forbidden_import", "wrong_type",
-                  "syntax_error", "output_limit", "memory_limit"}
+                  "syntax_error", "output_limit", "memory_limit", "forbidden_operation"}
 CONTAINMENT_STATUSES = {"timeout", "memory_limit", "crashed", "forbidden_operation", "output_limit"}
 
 
@@ -128,6 +128,8 @@ class JobCollector:
         self.protocol_error = ""
         self.started = time.monotonic()
         self.due = self.started + startup_allowance + job.call_timeout
+        # However many "begin" messages a child sends, the job as a whole ends here.
+        self.hard_due = self.started + startup_allowance + job.call_timeout * (len(job.calls) + 1)
 
     def feed(self, data: bytes) -> bool:
         """Take bytes from the child. False once it has sent more than allowed."""
@@ -155,12 +157,12 @@ class JobCollector:
             self.done = True
         elif event == "begin":
             self.current = str(header.get("key"))
-            self.due = now + self.job.call_timeout
+            self.due = min(now + self.job.call_timeout, self.hard_due)
         elif event == "result":
             key = str(header.get("key"))
             self.results[key] = _call_result(key, header, message.blobs)
             self.current = None
-            self.due = now + self.job.call_timeout
+            self.due = min(now + self.job.call_timeout, self.hard_due)
         elif event == "done":
             self.stdout = str(header.get("stdout", ""))[: 64 * 1024]
             self.done = True
@@ -168,6 +170,9 @@ class JobCollector:
     def finish(self, ending: Ending, returncode: int | None = None) -> JobResult:
         status, message = self._containment(ending, returncode)
         keys = [call.key for call in self.job.calls]
+        # Calls run in order, so the first one without a result is the one that was
+        # running, even if its "begin" never reached us.
+        running = self.current or next((key for key in keys if key not in self.results), None)
         results: dict[str, CallResult] = {}
         for key in keys:
             if self.load_failure is not None:
@@ -177,7 +182,7 @@ class JobCollector:
                                           extra={k: v for k, v in failure.items() if k == "module"})
             elif key in self.results:
                 results[key] = self.results[key]
-            elif status is not None and (key == self.current or not self.loaded):
+            elif status is not None and (key == running or not self.loaded):
                 results[key] = CallResult(key, status, message=message)
             elif status is not None:
                 results[key] = CallResult(key, "not_run", message=f"not run: an earlier call {message}")

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# Debian packages nablagrade needs; installs only what is missing.
+# Debian packages nablagrade needs, and the unprivileged user the sandbox runs
+# as; installs only what is missing.
 set -euo pipefail
 needed=()
 command -v bwrap >/dev/null 2>&1 || needed+=(bubblewrap)
 ldconfig -p 2>/dev/null | grep -q 'libseccomp.so.2' || needed+=(libseccomp2)
-[ ${#needed[@]} -eq 0 ] && exit 0
+# The sandbox drops to this user when the service runs as root (it falls back to nobody).
+needs_user=0
+getent passwd nablagrade-sandbox >/dev/null 2>&1 || needs_user=1
+[ ${#needed[@]} -eq 0 ] && [ "$needs_user" -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
+  [ ${#needed[@]} -eq 0 ] && exit 0  # not root: the sandbox runs as the current, unprivileged user
   echo "missing Debian packages: ${needed[*]} (run: sudo apt-get install ${needed[*]})" >&2
   exit 1
 fi
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}"
+if [ ${#needed[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}"
+fi
+if [ "$needs_user" -eq 1 ]; then
+  useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin nablagrade-sandbox
+fi

@@ -1,0 +1,353 @@
+"""The warm parent: runs INSIDE bubblewrap as the unprivileged sandbox uid,
+imports numpy (or torch) once, and forks one child per job.
+
+Started as `python -I -S -B /sandbox/app/zygote.py CONTROL_FD HANDOFF_FD KIND`.
+The control socket carries small JSON messages (kill, exit reports). A job's
+memfd and result pipe go over the hand-off socket straight to the child that
+was forked ahead for it, so the job's bytes (another student's source) never
+enter this process's memory, where a later child could find them.
+
+A child: new session, 0-2 on /dev/null and no other fd but the hand-off socket
+(then only its job's two), rlimits, no new privileges, the prebuilt seccomp
+filter; then the harness.
+This file imports nothing from the trusted side of `graders`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import select
+import signal
+import socket
+import sys
+
+PR_SET_NO_NEW_PRIVS, PR_SET_DUMPABLE, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 4, 22, 2
+MS_REMOUNT, MS_BIND = 32, 4096
+SCRATCH = "/tmp"
+ALLOWED_ENV = {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "HOME", "LANG", "PATH", "PWD",
+               "LC_CTYPE"}
+EXTRA_THREADS = 8  # beyond what exists at fork: enough for a library, not a thread bomb
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+class Filter:
+    """A BPF program kept in memory, ready for prctl(PR_SET_SECCOMP)."""
+
+    def __init__(self, program: bytes) -> None:
+        self.buffer = ctypes.create_string_buffer(program, len(program))
+        self.prog = SockFprog(len(program) // 8, ctypes.addressof(self.buffer))
+
+    def load(self) -> None:
+        if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
+        if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(self.prog), 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "PR_SET_SECCOMP")
+
+
+# ---------------------------------------------------------------- start-up
+
+
+def close_other_fds(keep: set[int]) -> None:
+    """bwrap hands over whatever it inherited; nothing but ours may stay open."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # the directory listing's own fd
+
+
+def inside_checks() -> list[str]:
+    """Isolation as seen from inside; any entry means the sandbox must not be used."""
+    problems = []
+    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+    for cap in ("CapEff", "CapPrm", "CapAmb"):
+        if int(status[cap].strip(), 16):
+            problems.append(f"the sandbox has capabilities ({cap}={status[cap].strip()})")
+    if status.get("NoNewPrivs", "").strip() != "1":
+        problems.append("no_new_privs is not set")
+    if 0 in os.getresuid() or 0 in os.getresgid():
+        problems.append("the sandbox runs as uid 0")
+    for target in ("/", "/usr/lib", "/sandbox/site", sys.base_prefix):
+        if os.path.exists(target) and libc.mount(None, target.encode(), None, MS_REMOUNT | MS_BIND, None) == 0:
+            problems.append(f"{target} could be remounted read-write")
+    try:
+        with open("/nablagrade-probe", "w"):
+            problems.append("/ is writable")
+    except OSError:
+        pass
+    with open("/proc/net/dev") as devices:
+        interfaces = {line.split(":")[0].strip() for line in devices.readlines()[2:]}
+    if interfaces - {"lo"}:
+        problems.append(f"network interfaces are visible: {sorted(interfaces)}")
+    for port in (6379, 5432, 80):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                problems.append(f"127.0.0.1:{port} is reachable")
+        except OSError:
+            pass
+    unexpected = set(os.environ) - ALLOWED_ENV
+    if unexpected:
+        problems.append(f"unexpected environment variables: {sorted(unexpected)}")
+    return problems
+
+
+# ---------------------------------------------------------------- one job
+
+
+def tasks_now() -> int:
+    """Tasks (threads) of our uid in this sandbox: what RLIMIT_NPROC counts."""
+    count = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                count += len(os.listdir(f"/proc/{name}/task"))
+            except OSError:
+                pass
+    return count
+
+
+def virtual_size() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def spare_child(handoff: socket.socket, started: int, memory_budget: int, child_filter: Filter, harness, wire) -> None:
+    """A child forked ahead of its job, so fork and set-up overlap with the
+    runner's own work. It locks itself down, then waits for the job's fds on
+    the hand-off socket (which it closes before any submitted code runs).
+    Runs in the forked child; never returns."""
+    try:
+        os.setsid()
+        devnull = os.open("/dev/null", os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        close_other_fds({0, 1, 2, handoff.fileno(), started})
+        os.chdir(SCRATCH)
+        memory = virtual_size() + memory_budget
+        threads = tasks_now() + EXTRA_THREADS
+        for limit, value in ((resource.RLIMIT_AS, (memory, memory)), (resource.RLIMIT_FSIZE, (1 << 20, 1 << 20)),
+                             (resource.RLIMIT_NOFILE, (64, 64)), (resource.RLIMIT_CORE, (0, 0)),
+                             (resource.RLIMIT_NPROC, (threads, threads)), (resource.RLIMIT_MEMLOCK, (0, 0)),
+                             (resource.RLIMIT_MSGQUEUE, (0, 0))):
+            resource.setrlimit(limit, value)
+        child_filter.load()
+        message, fds, _, _ = socket.recv_fds(handoff, 4096, 2)
+        handoff.close()
+        os.write(started, b".")  # the parent may now fork the next spare
+        os.close(started)
+        if not message or len(fds) != 2:
+            return
+        job_fd, result_fd = fds
+        cpu = int(json.loads(message)["cpu"])
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        chunks = []
+        while chunk := os.read(job_fd, 1 << 20):
+            chunks.append(chunk)
+        os.close(job_fd)
+        messages, _ = wire.parse_messages(b"".join(chunks))
+        del chunks
+        out = os.fdopen(result_fd, "wb")
+        harness.run_job(messages[0].header, messages[0].blobs, out)
+        out.flush()
+    except BaseException:  # noqa: BLE001 - the runner sees a missing "done" and reports it
+        pass
+    finally:
+        os._exit(0)  # threads the submission started die with the process
+
+
+def wipe_scratch() -> bool:
+    """Remove everything the job left in the scratch space, whatever its modes;
+    True if it is empty again (if not, the runner recycles this parent)."""
+
+    def remove(path: str) -> None:
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
+                for name in os.listdir(path):
+                    remove(os.path.join(path, name))
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+    for name in os.listdir(SCRATCH):
+        remove(os.path.join(SCRATCH, name))
+    return not os.listdir(SCRATCH)
+
+
+def supervise(control: socket.socket, spare: Spare, on_start) -> tuple[int, bool]:
+    """Wait for the child, killing its process group when the runner says so, and
+    call `on_start` once it has taken its job. Returns (exit code, False if the
+    runner went away)."""
+    pidfd = os.pidfd_open(spare.pid)
+    alive = True
+    try:
+        while True:
+            watched = [pidfd] + ([control] if alive else []) + ([spare.started] if spare.started >= 0 else [])
+            ready, _, _ = select.select(watched, [], [])
+            if pidfd in ready:
+                _, status = os.waitpid(spare.pid, 0)
+                return os.waitstatus_to_exitcode(status), alive
+            if spare.started in ready:
+                took_job = os.read(spare.started, 1) == b"."  # not just a child that died waiting
+                spare.close_started()
+                if took_job:
+                    on_start()
+                continue
+            message = control.recv(4096)
+            if not message:
+                alive = False
+            kill_group(spare.pid)
+    finally:
+        os.close(pidfd)
+        spare.close_started()
+
+
+def kill_group(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+class Spare:
+    """A child forked ahead of its job, and the pipe on which it says it took one."""
+
+    def __init__(self, pid: int, started: int) -> None:
+        self.pid = pid
+        self.started = started
+
+    def close_started(self) -> None:
+        if self.started >= 0:
+            os.close(self.started)
+            self.started = -1
+
+
+class Spares:
+    """Forks each job's child ahead of time: the runner hands it the job's fds
+    directly on the hand-off socket, so neither the job's bytes nor its fds ever
+    pass through this process. The next spare is forked as soon as the current
+    child has taken its job (so only one child ever waits on the socket), and it
+    gets ready while that job runs."""
+
+    def __init__(self, control: socket.socket, handoff: socket.socket, memory_budget: int, child_filter: Filter,
+                 harness, wire) -> None:
+        self.control = control
+        self.handoff = handoff  # held by one waiting child at a time, until it has its job
+        self.args = (memory_budget, child_filter, harness, wire)
+        self.next: Spare | None = None
+
+    def fork(self) -> Spare:
+        started_read, started_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            self.control.close()
+            os.close(started_read)
+            spare_child(self.handoff, started_write, *self.args)
+        os.close(started_write)
+        return Spare(pid, started_read)
+
+    def fork_next(self) -> None:
+        self.next = self.fork()
+
+    def take_next(self) -> Spare:
+        spare, self.next = self.next, None
+        return spare if spare is not None else self.fork()
+
+    def drain(self) -> None:
+        """Drop a hand-off a dead child never took, so the next child cannot get it."""
+        self.handoff.setblocking(False)
+        try:
+            while True:
+                _, fds, _, _ = socket.recv_fds(self.handoff, 4096, 2)
+                for fd in fds:
+                    os.close(fd)
+        except (BlockingIOError, InterruptedError):
+            pass
+        finally:
+            self.handoff.setblocking(True)
+
+
+def serve(control: socket.socket, spares: Spares) -> None:
+    """One job at a time: wait for its child (killing it when told), clean up
+    after it, report the exit; the next child is already waiting."""
+    current = spares.take_next()
+    while True:
+        code, alive = supervise(control, current, spares.fork_next)
+        if spares.next is None:
+            spares.drain()  # the child died before taking a job: nobody else may get it
+        clean = wipe_scratch()
+        if not alive:
+            return
+        current = spares.take_next()
+        control.send(json.dumps({"event": "exit", "returncode": code, "clean": clean}).encode())
+
+
+def warm_up(wire) -> None:
+    """Import now what every job would otherwise import after the fork (numpy
+    loads `numpy.random` lazily: 11 ms per child), then freeze the heap so the
+    collector does not dirty every inherited page in each child."""
+    import gc
+    import importlib
+
+    import numpy
+
+    for name in ("numpy.random", "numpy.linalg", "numpy.fft", "numpy.lib.format", "math", "cmath", "random",
+                 "statistics", "fractions", "decimal", "functools", "itertools", "collections", "traceback",
+                 "linecache", "typing", "dataclasses", "copy", "operator", "warnings", "re", "json"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    numpy.random.seed(0)
+    numpy.random.default_rng(0).random(4)
+    wire.npy_to_array(wire.array_to_npy(numpy.ones(3)))
+    compile("def f(x):\n    return x\n", "warm_up.py", "exec", dont_inherit=True)
+    gc.collect()
+    gc.freeze()
+
+
+def main() -> None:
+    control_fd, handoff_fd, kind = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    # Before anything else: no other process of this uid may read or trace us.
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    close_other_fds({0, 1, 2, control_fd, handoff_fd})
+    sys.path[:0] = [p for p in ("/sandbox/app", "/sandbox/site", "/sandbox/site-numpy") if os.path.isdir(p)]
+    control = socket.socket(fileno=control_fd)
+    handoff = socket.socket(fileno=handoff_fd)
+    import numpy  # noqa: F401 - loaded once here, inherited by every child
+
+    if kind == "torch":
+        import torch
+
+        torch.set_num_threads(1)
+        torch.set_num_interop_threads(1)
+    from graders import harness, wire
+
+    warm_up(wire)
+    problems = inside_checks()
+    init = json.loads(control.recv(1 << 16))
+    spares = Spares(control, handoff, int(init["memory"]), Filter(bytes.fromhex(init["child_filter"])), harness, wire)
+    Filter(bytes.fromhex(init["parent_filter"])).load()
+    control.send(json.dumps({"event": "ready", "problems": problems, "kind": kind,
+                             "torch_loaded": "torch" in sys.modules}).encode())
+    serve(control, spares)
+
+
+if __name__ == "__main__":
+    main()

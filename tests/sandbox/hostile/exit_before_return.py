@@ -1,0 +1,7 @@
+"""Hostile: exit before return."""
+_m = lambda name: eval("__import__(name)", {"name": name})  # slips past the import guard: the sandbox must hold
+os = _m("os")
+
+
+def sigmoid_grad(x):
+    os._exit(0)

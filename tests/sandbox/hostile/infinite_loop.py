@@ -1,0 +1,4 @@
+"""Hostile: infinite loop."""
+def sigmoid_grad(x):
+    while True:
+        pass

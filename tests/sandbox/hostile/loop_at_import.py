@@ -1,0 +1,7 @@
+"""Hostile: loop at import."""
+while True:
+    pass
+
+
+def sigmoid_grad(x):
+    return x

@@ -1,0 +1,8 @@
+"""Hostile: os system."""
+_m = lambda name: eval("__import__(name)", {"name": name})  # slips past the import guard: the sandbox must hold
+os = _m("os")
+
+
+def sigmoid_grad(x):
+    os.system("touch /tmp/hacked")
+    return x

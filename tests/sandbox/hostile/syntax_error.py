@@ -1,0 +1,3 @@
+"""Hostile: syntax error."""
+def sigmoid_grad(x)
+    return x

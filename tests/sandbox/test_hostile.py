@@ -1,0 +1,214 @@
+"""The hostile-submission suite: every case runs through the real sandbox and
+`grade_source`, asserts how it was contained, that no planted secret came back
+in the result, and that a normal job right after it is unaffected."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.sandbox.conftest import CHECKOUT, hostile_source
+
+HOST_TMP_MARKER = Path("/tmp/nablagrade-host-tmp-marker")
+PICKLE_MARKER = Path("/tmp/nablagrade-pickle-marker")
+
+CONTAINED = {"timeout", "memory_limit", "output_limit"}
+
+
+def text_of(document: dict) -> str:
+    return json.dumps(document)
+
+
+def failing_messages(document: dict) -> str:
+    return " ".join(c["message"] for p in document["problems"] for c in p["checks"] if not c["passed"])
+
+
+def no_torch_visible(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    assert "GOT IT" not in text
+    assert "No module named 'torch'" in text  # the files are not even in the sandbox
+
+
+def only_safe_environment(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    assert "OPENBLAS_NUM_THREADS" in text  # the channel works: the environment did come back
+    assert "NABLA_SECRET" not in text
+
+
+def environ_files_refused(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    assert "/proc/1/environ:" in text and "b'" not in text.split("/proc/self/environ")[0]
+
+
+def planted_files_absent(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    for path in planted["paths"]:
+        assert f"{path}: FileNotFoundError" in text
+    assert "READ" not in text
+
+
+def filesystem_is_minimal(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    root = text.split("/: [", 1)[1].split("]", 1)[0]
+    for hidden in ("'work'", "'home'", "'var'", "'run'", "'mnt'", "'srv'"):
+        assert hidden not in root
+    site = text.split("/sandbox/site: [", 1)[1].split("]", 1)[0]
+    assert "torch" not in site and "sympy" not in site and "numpy" in site
+    assert "/tmp: []" in text  # a fresh, empty scratch space
+
+
+def only_our_processes_and_fds(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    pids = json.loads(text.rsplit("pids=", 1)[1].split("]", 1)[0] + "]")
+    assert len(pids) <= 3  # the warm parent, this child and the next job's child: nothing of the host
+    fds = text.rsplit("fds=", 1)[1].split("}", 1)[0]
+    assert fds.count("/dev/null") == 3 and fds.count("pipe:") == 1 and "socket" not in fds
+    assert "uid=0 " not in text
+
+
+def no_foreign_fds(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    assert "/proc/1/fd: PermissionError" in text  # it did look at the warm parent
+    assert "OPENED" not in text and "LISTED" not in text
+
+
+def neighbours_untouched(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    assert "prlimit(1): PermissionError" in text  # it did try the warm parent
+    assert "DONE" not in text
+
+
+def memory_scan_ran_and_found_nothing(document: dict, planted: dict) -> None:
+    text = failing_messages(document)
+    scanned = int(text.rsplit("scanned=", 1)[1].split(" ", 1)[0])
+    assert scanned > 10 * 1024 * 1024  # it really read its memory
+
+
+def nothing_written_to_checkout(document: dict, planted: dict) -> None:
+    assert "WROTE" not in failing_messages(document)
+    assert not (CHECKOUT / "graders" / "hacked.py").exists()
+
+
+def host_tmp_untouched(document: dict, planted: dict) -> None:
+    assert document["score"] == document["max_score"]  # it wrote to its own scratch space
+    assert not HOST_TMP_MARKER.exists()
+
+
+def pickle_never_ran(document: dict, planted: dict) -> None:
+    assert "not numeric" in failing_messages(document)
+    assert not PICKLE_MARKER.exists()
+
+
+def error_text_capped(document: dict, planted: dict) -> None:
+    for problem in document["problems"]:
+        for check in problem["checks"]:
+            assert len(check["message"]) <= 4200
+    assert len(text_of(document)) < 64 * 1024
+
+
+def output_capped(document: dict, planted: dict) -> None:
+    assert len(document["problems"][0]["output"]) <= 64 * 1024
+    assert "64 KiB" in failing_messages(document)
+
+
+def threads_refused(document: dict, planted: dict) -> None:
+    assert "can't start new thread" in failing_messages(document)
+
+
+def files_refused(document: dict, planted: dict) -> None:
+    assert "Too many open files" in failing_messages(document)
+
+
+def header_rejected(document: dict, planted: dict) -> None:
+    assert "larger than allowed" in failing_messages(document)
+
+
+def output_is_ignored(document: dict, planted: dict) -> None:
+    assert not document["passed"] and document["score"] < document["max_score"]
+    assert "ALL TESTS PASSED" in document["problems"][0]["output"]  # shown as text, never parsed
+
+
+def passes_normally(document: dict, planted: dict) -> None:
+    assert document["score"] == document["max_score"]
+
+
+def crashed_with(signal_name: str):
+    def check(document: dict, planted: dict) -> None:
+        assert signal_name in failing_messages(document)
+
+    return check
+
+
+# (file, the diagnoses that count as contained, extra assertions)
+CASES = [
+    ("infinite_loop.py", {"timeout"}, None),
+    ("sleep_ignoring_sigterm.py", {"timeout"}, None),
+    ("keep_deadline_alive.py", {"timeout"}, None),
+    ("loop_at_import.py", {"timeout"}, None),
+    ("fork_bomb.py", {"forbidden_operation"}, None),
+    ("subprocess_run.py", {"forbidden_operation"}, None),
+    ("os_system.py", {"forbidden_operation"}, None),
+    ("execv.py", {"forbidden_operation"}, None),
+    ("many_threads.py", {"exception"}, threads_refused),
+    ("thread_after_return.py", {None}, passes_normally),
+    ("allocate_50gb.py", {"memory_limit"}, None),
+    ("numpy_50gb.py", {"memory_limit"}, None),
+    ("result_400mb.py", CONTAINED, None),
+    ("print_1gb.py", {"output_limit"}, output_capped),
+    ("huge_exception.py", {"exception"}, error_text_capped),
+    ("object_dtype_result.py", {"wrong_type"}, None),
+    ("pickle_frame.py", {"wrong_type"}, pickle_never_ran),
+    ("lying_npy_header.py", {"wrong_type"}, header_rejected),
+    ("garbage_on_result_pipe.py", {"crashed"}, None),
+    ("read_environ.py", {"exception"}, only_safe_environment),
+    ("read_proc_environ.py", {"exception"}, environ_files_refused),
+    ("read_parent_mem.py", {"forbidden_operation"}, None),
+    ("scan_own_memory.py", {"exception"}, memory_scan_ran_and_found_nothing),
+    ("read_files.py", {"exception"}, planted_files_absent),
+    ("list_filesystem.py", {"exception"}, filesystem_is_minimal),
+    ("list_processes_and_fds.py", {"exception"}, only_our_processes_and_fds),
+    ("steal_other_fds.py", {"exception"}, no_foreign_fds),
+    ("tamper_with_neighbours.py", {"exception"}, neighbours_untouched),
+    ("connect_redis.py", {"forbidden_operation"}, None),
+    ("connect_postgres.py", {"forbidden_operation"}, None),
+    ("ctypes_raw_socket.py", {"forbidden_operation"}, None),
+    ("write_root.py", {"forbidden_operation"}, None),
+    ("write_usr.py", {"forbidden_operation"}, None),
+    ("write_checkout.py", {"exception"}, nothing_written_to_checkout),
+    ("write_host_tmp.py", {None}, host_tmp_untouched),
+    ("fill_disk.py", {"output_limit"}, None),
+    ("open_10000_files.py", {"exception"}, files_refused),
+    ("kill_parent.py", {"forbidden_operation"}, None),
+    ("ctypes_segfault.py", {"crashed"}, crashed_with("SIGSEGV")),
+    ("c_stack_overflow.py", {"crashed"}, crashed_with("SIGSEGV")),
+    ("exit_before_return.py", {"crashed"}, crashed_with("exited before returning")),
+    ("patch_numpy.py", {"sign_flipped"}, None),
+    ("leave_files.py", {None}, passes_normally),
+    ("sysv_shm.py", {"forbidden_operation"}, None),
+    ("fake_output.py", {"wrong_value"}, output_is_ignored),
+    ("import_torch_tricks.py", {"exception"}, no_torch_visible),
+    ("syscalls_via_ctypes.py", {"forbidden_operation"}, None),
+    ("keyctl.py", {"forbidden_operation"}, None),
+    ("ptrace_parent.py", {"forbidden_operation"}, None),
+    ("io_uring.py", {"forbidden_operation"}, None),
+    ("syntax_error.py", {"syntax_error"}, None),
+]
+
+
+def test_every_hostile_file_has_a_case():
+    files = {p.name for p in (Path(__file__).parent / "hostile").glob("*.py") if not p.name.startswith("_")}
+    assert files == {name for name, _, _ in CASES}
+    assert len(CASES) >= 35
+
+
+@pytest.mark.parametrize(("name", "expected", "extra"), CASES, ids=[c[0][:-3] for c in CASES])
+def test_hostile_submission_is_contained(name, expected, extra, grade, planted, assert_next_job_clean):
+    HOST_TMP_MARKER.unlink(missing_ok=True)
+    PICKLE_MARKER.unlink(missing_ok=True)
+    document = grade(hostile_source(name, planted))
+    problem = document["problems"][0]
+    assert problem["diagnosis"] in expected, failing_messages(document)[:500]
+    assert planted["token"] not in text_of(document)
+    if extra is not None:
+        extra(document, planted)
+    assert_next_job_clean()
