@@ -28,9 +28,9 @@ from pathlib import Path
 from assignments import load_assignment
 from graders import harness, wire
 from graders.assignment import Assignment, ad_hoc
-from graders.grading import build_job, grade_source, prepare
+from graders.grading import grade_source, prepare
 from graders.problem import get_problem
-from graders.runner import Ending, Job, JobCollector, JobResult, Runner, SubprocessRunner
+from graders.runner import Call, Ending, Job, JobCollector, JobResult, Runner, SubprocessRunner
 from graders.sandbox import SandboxRunner
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,9 +87,9 @@ def sample_job() -> Job:
     assignment = hw1()
     config = next(c for c in assignment.problems if c.problem.id == "sigmoid")
     prepared = prepare(config.problem, assignment.seed, config.trials)
-    allowed_anywhere = frozenset().union(*(c.allowed for c in assignment.problems))
     source = "import numpy as np\n\ndef sigmoid_grad(x):\n    s = 0.5 * (1.0 + np.tanh(0.5 * x))\n    return s * (1.0 - s)\n"
-    return build_job(source, config, prepared, allowed_anywhere, assignment.seed)
+    calls = tuple(Call(f"sigmoid/{item.trial.index}", "sigmoid_grad", (("x", item.inputs["x"]),)) for item in prepared)
+    return Job(source=source, calls=calls, allowed=config.allowed, seed=assignment.seed)
 
 
 def per_job(jobs: int, fresh_every: int) -> dict[str, list[float]]:
@@ -129,30 +129,6 @@ def hw1_times(repeat: int, cold: bool) -> dict[str, list[float]]:
     for _ in range(repeat):
         for name, runner in runners.items():
             times[name].append(timed(lambda runner=runner: grade(runner)))
-    runners["sandbox"].close()
-    return times
-
-
-def hw1_as_one_job(repeat: int) -> dict[str, list[float]] | None:
-    """hw1's problems as one job per submission instead of one per problem (the
-    issue allows problems of one submission to share a job): runner time only."""
-    assignment = hw1()
-    source = HW1_CORRECT.read_text()
-    anywhere = frozenset().union(*(c.allowed for c in assignment.problems))
-    jobs = [build_job(source, c, prepare(c.problem, assignment.seed, c.trials), anywhere, assignment.seed)
-            for c in assignment.problems]
-    if len({(j.allowed, j.poison, j.needs_torch) for j in jobs}) != 1:
-        return None  # different import policies: they could not share a job
-    merged = Job(source=source, calls=tuple(call for job in jobs for call in job.calls), allowed=jobs[0].allowed,
-                 poison=jobs[0].poison, seed=assignment.seed)
-    runners: dict[str, Runner] = {"sandbox": SandboxRunner(), "in_process": InProcessRunner()}
-    times: dict[str, list[float]] = {f"{name} {shape}": [] for name in runners for shape in ("one job", "six jobs")}
-    for runner in runners.values():
-        runner.run(merged)
-    for _ in range(repeat):
-        for name, runner in runners.items():
-            times[f"{name} one job"].append(timed(lambda runner=runner: runner.run(merged)))
-            times[f"{name} six jobs"].append(timed(lambda runner=runner: [runner.run(job) for job in jobs]))
     runners["sandbox"].close()
     return times
 
@@ -227,15 +203,6 @@ def main(argv: list[str] | None = None) -> int:
               f"{'met' if ratio <= TARGET_HW1_RATIO else 'MISSED'}]")
         print(f"   sandboxed / unsandboxed fresh interpreter: "
               f"{statistics.median(hw['sandbox']) / statistics.median(hw['fresh']):.2f}x")
-
-    shared = hw1_as_one_job(args.hw1_repeat * 3)
-    if shared is not None:
-        print(f"\n2c. hw1's problems as one job per submission instead of one per problem (runner time only), "
-              f"median ms, n = {args.hw1_repeat * 3}")
-        for name, values in shared.items():
-            print(f"   {name:<34} {statistics.median(values):8.1f}")
-        ratio = statistics.median(shared["sandbox one job"]) / statistics.median(shared["in_process one job"])
-        print(f"   one job: sandboxed / in-process {ratio:.2f}x")
 
     rate = throughput(2, args.seconds)
     single = throughput(1, args.seconds)

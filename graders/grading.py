@@ -4,6 +4,7 @@ student's calls through a runner, check, diagnose and score."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from graders.diagnosis import Code, Diagnosis
 from graders.finite_difference import validate_reference
 from graders.problem import Inputs, Problem, Trial, TrialKind
 from graders.reference import reference_outputs, torch_function_outputs
-from graders.runner import Call, CallResult, Job, Runner
+from graders.runner import CALL_TIMEOUT, CONTAINMENT_STATUSES, Call, CallResult, Job, Runner
 from graders.scoring import CheckResult, ProblemResult, assign_points, result_document
 
 VISIBLE_LIMIT = 200  # entries per array shown in the visible trial's feedback
@@ -45,13 +46,16 @@ def trial_rng(seed: int, problem: Problem, trial: Trial) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(problem.id.encode()), trial.index, trial.kind is TrialKind.STABILITY])
 
 
-@lru_cache(maxsize=256)
-def prepare(problem: Problem, seed: int, count: int) -> tuple[PreparedTrial, ...]:
-    """Inputs and validated references for every trial. Deterministic in the seed,
-    so it is computed once per (problem, seed) and reused across submissions."""
+@lru_cache(maxsize=512)
+def prepare(problem: Problem, seed: int, count: int, hidden_seed: int | None = None) -> tuple[PreparedTrial, ...]:
+    """Inputs and validated references for every trial. The visible trials come
+    from `seed` (the same for every student, so feedback is comparable); the
+    hidden ones from `hidden_seed` (see submission_seed). Deterministic, so a
+    regrade of the same file sees the same inputs."""
     prepared = []
     for trial in trials_for(problem, count):
-        inputs = problem.sample(trial_rng(seed, problem, trial), trial)
+        trial_seed = seed if trial.visible or hidden_seed is None else hidden_seed
+        inputs = problem.sample(trial_rng(trial_seed, problem, trial), trial)
         expected = reference_outputs(problem, inputs)
         validate_reference(problem, inputs, expected, seed=trial.index)
         mistakes: dict[str, dict[str, tuple[str, np.ndarray]]] = {}
@@ -190,36 +194,83 @@ def _blocked(problem: Problem, config: ProblemConfig, diagnosis: Diagnosis, prep
     return _aggregate(problem, config, outcomes, prepared)
 
 
-def build_job(source: str, config: ProblemConfig, prepared: tuple[PreparedTrial, ...], allowed_anywhere: frozenset[str], seed: int) -> Job:
-    problem = config.problem
-    calls = []
-    for item in prepared:
-        args: list[tuple[str, Any]] = []
-        for name in problem.params:
-            value = item.inputs[name]
-            args.append((name, value.copy() if isinstance(value, np.ndarray) else value))
-        calls.append(Call(f"{problem.id}/{item.trial.index}", problem.function, tuple(args), problem.harness))
-    return Job(
-        source=source,
-        calls=tuple(calls),
-        allowed=config.allowed,
-        poison=allowed_anywhere - config.allowed,
-        seed=seed,
-        needs_torch="torch" in config.allowed,
-    )
+def submission_seed(seed: int, source: str) -> int:
+    """The seed of the hidden trials: it changes with every byte of the file, so
+    inputs a submission prints from a hidden trial are useless to the next one
+    (which could otherwise hard-code answers computed offline)."""
+    digest = hashlib.sha256(f"{seed}\0{source}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+@dataclass
+class _Pending:
+    """A problem whose calls still have to run."""
+
+    config: ProblemConfig
+    prepared: tuple[PreparedTrial, ...]
+
+    def calls(self) -> list[Call]:
+        problem = self.config.problem
+        calls = []
+        for item in self.prepared:
+            args: list[tuple[str, Any]] = []
+            for name in problem.params:
+                value = item.inputs[name]
+                args.append((name, value.copy() if isinstance(value, np.ndarray) else value))
+            calls.append(Call(f"{problem.id}/{item.trial.index}", problem.function, tuple(args), problem.harness))
+        return calls
+
+
+def _run_together(source: str, members: list[_Pending], runner: Runner, poison: frozenset[str],
+                  seed: int) -> tuple[dict[str, CallResult], list[str]]:
+    """Run several problems of one submission in as few jobs as possible.
+
+    They share one job (one fork) as long as nothing goes wrong; when a problem
+    times out or crashes the job, the problems it stopped run again in a fresh
+    job, so one runaway function never costs the others their grade.
+    """
+    results: dict[str, CallResult] = {}
+    output: list[str] = []
+    pending = list(members)
+    while pending:
+        config = pending[0].config
+        job = Job(source=source, calls=tuple(call for member in pending for call in member.calls()),
+                  allowed=config.allowed, poison=poison, seed=seed, needs_torch="torch" in config.allowed)
+        outcome = runner.run(job)
+        if outcome.stdout:
+            output.append(outcome.stdout)
+        stopped = []
+        for member in pending:
+            calls = [outcome.calls.get(call.key) or CallResult(call.key, "crashed", message="no result")
+                     for call in member.calls()]
+            own_failure = any(call.status in CONTAINMENT_STATUSES for call in calls)
+            if any(call.status == "not_run" for call in calls) and not own_failure:
+                stopped.append(member)
+            else:
+                results.update((call.key, call) for call in calls)
+        if len(stopped) == len(pending):  # nobody was charged: do not loop forever
+            for member in stopped:
+                results.update((call.key, outcome.calls.get(call.key) or CallResult(call.key, "crashed"))
+                               for call in member.calls())
+            break
+        pending = stopped
+    return results, output
 
 
 def grade_source(source: str, assignment: Assignment, *, runner: Runner | None = None, seed: int | None = None) -> dict[str, Any]:
     """Grade one submission's source against an assignment; returns the result document."""
     runner = runner or default_runner()
     seed = assignment.seed if seed is None else seed
+    hidden_seed = submission_seed(seed, source)
     report = inspect_source(source)
     allowed_anywhere = frozenset().union(*(config.allowed for config in assignment.problems))
-    results: list[ProblemResult] = []
+    results: dict[str, ProblemResult] = {}
+    # Problems with the same import policy share a job; torch problems get the torch sandbox.
+    groups: dict[frozenset[str], list[_Pending]] = {}
     for config in assignment.problems:
         problem = config.problem
-        prepared = prepare(problem, seed, config.trials)
-        result = ProblemResult(problem.id, problem.title, problem.function, config.points)
+        prepared = prepare(problem, seed, config.trials, hidden_seed)
+        results[problem.id] = ProblemResult(problem.id, problem.title, problem.function, config.points)
         blocked = report.syntax_error
         if blocked is None:
             bad = import_policy.violations(report.uses, problem.function, config.allowed, allowed_anywhere)
@@ -228,24 +279,28 @@ def grade_source(source: str, assignment: Assignment, *, runner: Runner | None =
                 where = f" (line {line})" if line else ""
                 blocked = Diagnosis(Code.FORBIDDEN_IMPORT, import_policy.forbidden_message(module, config.allowed) + where)
         if blocked is not None:
-            result.checks = _blocked(problem, config, blocked, prepared)
-            results.append(result)
+            results[problem.id].checks = _blocked(problem, config, blocked, prepared)
             continue
-        job = build_job(source, config, prepared, allowed_anywhere, seed)
-        outcome = runner.run(job)
-        outcomes = [
-            evaluate_trial(
-                problem, item.trial, outcome.calls.get(call.key) or CallResult(call.key, "crashed", message="no result"),
-                item.expected, tolerance=config.tolerance, call_timeout=job.call_timeout, allowed=config.allowed,
-                mistakes=item.mistakes, scale_names=item.scale_names,
-            )
-            for item, call in zip(prepared, job.calls, strict=True)
-        ]
-        result.checks = _aggregate(problem, config, outcomes, prepared)
-        result.output = outcome.stdout
-        result.notes = sorted({note for o in outcomes for note in o.notes})
-        results.append(result)
-    return result_document(results, engine_version=ENGINE_VERSION, assignment=assignment.name or None, seed=seed)
+        groups.setdefault(config.allowed, []).append(_Pending(config, prepared))
+
+    output: list[str] = []
+    for allowed, members in groups.items():
+        calls, printed = _run_together(source, members, runner, allowed_anywhere - allowed, seed)
+        output.extend(printed)
+        for member in members:
+            problem, config = member.config.problem, member.config
+            outcomes = [
+                evaluate_trial(
+                    problem, item.trial, calls[call.key], item.expected, tolerance=config.tolerance,
+                    call_timeout=CALL_TIMEOUT, allowed=config.allowed, mistakes=item.mistakes,
+                    scale_names=item.scale_names,
+                )
+                for item, call in zip(member.prepared, member.calls(), strict=True)
+            ]
+            results[problem.id].checks = _aggregate(problem, config, outcomes, member.prepared)
+            results[problem.id].notes = sorted({note for o in outcomes for note in o.notes})
+    return result_document(list(results.values()), engine_version=ENGINE_VERSION, assignment=assignment.name or None,
+                           seed=seed, output="".join(output)[:64 * 1024])
 
 
 def default_runner() -> Runner:

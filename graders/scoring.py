@@ -41,7 +41,6 @@ class ProblemResult:
     function: str
     max_score: float
     checks: list[CheckResult] = field(default_factory=list)
-    output: str = ""  # what the code printed (never read by the grader)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -63,7 +62,6 @@ class ProblemResult:
             "diagnosis": self.diagnosis.value if self.diagnosis else None,
             "checks": [check.to_dict() for check in self.checks],
             "notes": self.notes,
-            "output": self.output,
         }
 
 

@@ -105,6 +105,9 @@ def connect_signals() -> None:
     if _connected:
         return
     signals.worker_init.connect(on_worker_init, weak=False)
+    from worker import warmup
+
+    signals.worker_init.connect(warmup.require_sandbox, weak=False)
     signals.worker_ready.connect(on_worker_ready, weak=False)
     signals.worker_shutdown.connect(on_worker_shutdown, weak=False)
     signals.worker_process_init.connect(on_process_init, weak=False)

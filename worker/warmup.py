@@ -9,6 +9,24 @@ log = logging.getLogger(__name__)
 WARM_SOURCE = "def nothing():\n    return None\n"
 
 
+def require_sandbox(sender: Any = None, **_: Any) -> None:
+    """worker_init: a worker that consumes the grading queue refuses to start when the
+    sandbox cannot be set up, and says what is missing. SystemExit, not Exception:
+    Celery logs and swallows a signal handler's Exception."""
+    from app.config import GRADING_QUEUE
+    from graders.sandbox import SandboxUnavailable, verify_sandbox
+
+    queues = getattr(getattr(getattr(sender, "app", None), "amqp", None), "queues", None)
+    consuming = set(queues.consume_from or {}) if queues is not None else {GRADING_QUEUE}
+    if GRADING_QUEUE not in consuming:
+        return
+    try:
+        verify_sandbox()
+    except SandboxUnavailable as exc:
+        log.critical("refusing to start a grading worker without the sandbox: %s", exc)
+        raise SystemExit(f"nablagrade: refusing to start a grading worker without the sandbox: {exc}") from None
+
+
 def prepare_references(app: Any) -> None:
     """Fill the engine's per-process `prepare` cache for every assignment file."""
     from app.assignment_sync import assignment_names, load_spec

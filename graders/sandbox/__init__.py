@@ -6,6 +6,6 @@ raises `SandboxUnavailable` (saying what is missing) rather than run unisolated.
 """
 
 from graders.sandbox.errors import SandboxUnavailable
-from graders.sandbox.pool import SandboxRunner, sandbox_runner
+from graders.sandbox.pool import SandboxRunner, sandbox_runner, verify_sandbox
 
-__all__ = ["SandboxRunner", "SandboxUnavailable", "sandbox_runner"]
+__all__ = ["SandboxRunner", "SandboxUnavailable", "sandbox_runner", "verify_sandbox"]

@@ -121,6 +121,16 @@ def sandbox_runner() -> SandboxRunner:
         return runner
 
 
+def verify_sandbox() -> None:
+    """Prove isolation can be set up here (the self-check), then tear the probe down:
+    what a service runs at start-up so that it fails closed, early and loudly."""
+    runner = SandboxRunner()
+    try:
+        runner.self_check()
+    finally:
+        runner.close()
+
+
 def _forget_inherited() -> None:
     _RUNNERS.clear()  # the parent process's runners stay its own
 

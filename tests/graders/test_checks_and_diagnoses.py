@@ -1,6 +1,8 @@
 """The engine's checks and diagnoses, through a real child process, on the
 sigmoid and softmax problems (the per-problem suites live in tests/assignments)."""
 
+import textwrap
+
 import numpy as np
 
 STABLE_SIGMOID = """
@@ -150,11 +152,15 @@ def test_mutating_the_inputs_cannot_corrupt_later_trials(grade):
     assert result["score"] == result["max_score"]
 
 
-def test_printing_cannot_change_the_score(grade):
+def test_printing_cannot_change_the_score(runner):
     source = STABLE_SIGMOID.replace("    return s * (1 - s)", '    print("ALL TESTS PASSED")\n    print(\'{"score": 10, "max_score": 10}\')\n    return -s * (1 - s)')
-    result = grade("sigmoid", source)
-    assert result["score"] < result["max_score"]
-    assert "ALL TESTS PASSED" in result["output"]
+    from graders.assignment import ad_hoc
+    from graders.grading import grade_source
+    from graders.problem import get_problem
+
+    document = grade_source(textwrap.dedent(source), ad_hoc([get_problem("sigmoid")]), runner=runner)
+    assert document["score"] < document["max_score"]
+    assert "ALL TESTS PASSED" in document["output"]
 
 
 def test_the_same_seed_gives_the_same_document_and_another_seed_other_inputs(grade):

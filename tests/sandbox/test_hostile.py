@@ -107,7 +107,7 @@ def error_text_capped(document: dict, planted: dict) -> None:
 
 
 def output_capped(document: dict, planted: dict) -> None:
-    assert len(document["problems"][0]["output"]) <= 64 * 1024
+    assert len(document["output"]) <= 64 * 1024
     assert "64 KiB" in failing_messages(document)
 
 
@@ -125,7 +125,7 @@ def header_rejected(document: dict, planted: dict) -> None:
 
 def output_is_ignored(document: dict, planted: dict) -> None:
     assert not document["passed"] and document["score"] < document["max_score"]
-    assert "ALL TESTS PASSED" in document["problems"][0]["output"]  # shown as text, never parsed
+    assert "ALL TESTS PASSED" in document["output"]  # shown as text, never parsed
 
 
 def passes_normally(document: dict, planted: dict) -> None:

@@ -1,0 +1,81 @@
+"""How a submission's calls are grouped into jobs, and where the hidden inputs come from."""
+
+import numpy as np
+
+from assignments import load_assignment
+from graders.assignment import ad_hoc
+from graders.grading import grade_source, prepare, submission_seed
+from graders.problem import get_problem
+from graders.runner import SubprocessRunner
+from graders.selftest import solution_source
+
+
+class CountingRunner:
+    def __init__(self) -> None:
+        self.inner = SubprocessRunner()
+        self.jobs: list[int] = []
+
+    def run(self, job):
+        self.jobs.append(len(job.calls))
+        return self.inner.run(job)
+
+
+def test_problems_with_one_import_policy_share_a_single_job():
+    hw1 = load_assignment("hw1")
+    source = "\n\n".join(solution_source(config.problem) for config in hw1.problems)
+    runner = CountingRunner()
+    document = grade_source(source, hw1, runner=runner)
+    assert document["score"] == document["max_score"]
+    assert len(runner.jobs) == 1
+    assert runner.jobs[0] == sum(len(prepare(c.problem, hw1.seed, c.trials)) for c in hw1.problems)
+
+
+def test_a_runaway_problem_costs_one_more_job_and_nothing_else():
+    problems = [get_problem("sigmoid"), get_problem("softmax"), get_problem("l2_loss")]
+    loop = "def softmax_jacobian(x):\n    while True:\n        pass\n"
+    source = solution_source(problems[0]) + "\n\n" + loop + "\n\n" + solution_source(problems[2])
+    runner = CountingRunner()
+    document = grade_source(source, ad_hoc(problems), runner=runner)
+    sigmoid, softmax, l2 = document["problems"]
+    assert softmax["diagnosis"] == "timeout" and softmax["score"] == 0
+    assert sigmoid["score"] == sigmoid["max_score"] and l2["score"] == l2["max_score"]
+    # the first job stops at the loop; l2_loss (and nothing already graded) runs again
+    assert len(runner.jobs) == 2 and runner.jobs[1] < runner.jobs[0]
+
+
+def test_hidden_inputs_change_with_the_file_and_visible_ones_do_not():
+    problem = get_problem("l2_loss_batch")
+    one, two = submission_seed(1, "a = 1\n"), submission_seed(1, "a = 1  # edited\n")
+    assert one != two and submission_seed(1, "a = 1\n") == one
+    first, second = prepare(problem, 1, 3, one), prepare(problem, 1, 3, two)
+    assert np.array_equal(first[0].inputs["X"], second[0].inputs["X"])  # the visible trial
+    assert not np.array_equal(first[1].inputs["X"], second[1].inputs["X"])  # a hidden one
+
+
+LOOKUP = '''
+import numpy as np
+
+ANSWERS = {table}
+
+
+def l2_loss_batch_grad(w, X, y):
+    key = round(float(X.sum()), 9)
+    if key in ANSWERS:
+        return np.array(ANSWERS[key])
+    return np.zeros_like(w)
+'''
+
+
+def test_answers_hard_coded_for_a_previous_files_hidden_inputs_do_not_pass(runner):
+    """A student who printed the hidden inputs of one submission cannot hard-code
+    answers for them: the next file has other hidden inputs."""
+    problem = get_problem("l2_loss_batch")
+    assignment = ad_hoc([problem])
+    spy = "import numpy as np\n\ndef l2_loss_batch_grad(w, X, y):\n    print(X.tolist())\n    return np.zeros_like(w)\n"
+    spied = prepare(problem, assignment.seed, 3, submission_seed(assignment.seed, spy))
+    table = {round(float(t.inputs["X"].sum()), 9): t.expected["w"].tolist() for t in spied}
+    cheat = LOOKUP.format(table=repr(table))
+    result = grade_source(cheat, assignment, runner=runner)["problems"][0]
+    values = [c for c in result["checks"] if c["category"] == "value"]
+    assert values[0]["passed"]  # the visible trial is the same for everyone
+    assert not any(c["passed"] for c in values[1:])
