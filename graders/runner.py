@@ -179,7 +179,7 @@ class JobCollector:
                 failure = self.load_failure
                 results[key] = CallResult(key, str(failure.get("status", "exception")),
                                           message=str(failure.get("message", failure.get("module", ""))),
-                                          extra={k: v for k, v in failure.items() if k == "module"})
+                                          extra={"phase": "load", **{k: v for k, v in failure.items() if k == "module"}})
             elif key in self.results:
                 results[key] = self.results[key]
             elif status is not None and (key == running or not self.loaded):

@@ -126,6 +126,13 @@ def test_exception_shows_only_the_students_own_traceback(grade):
     assert "harness" not in message and "graders" not in message
 
 
+def test_an_exception_while_loading_the_file_says_so(grade):
+    result = grade("sigmoid", "import numpy as np\n\nTABLE = np.load('table.npy')\n\ndef sigmoid_grad(x):\n    return x\n")
+    check = result["checks"][0]
+    assert check["diagnosis"] == "exception"
+    assert "while it was loaded" in check["message"] and 'line 3, in <module>' in check["message"]
+
+
 def test_missing_function_and_syntax_error(grade):
     assert set(codes(grade("sigmoid", "def something_else(x):\n    return x\n"))) == {"missing_function"}
     result = grade("sigmoid", "def sigmoid_grad(x)\n    return x\n")
