@@ -29,7 +29,7 @@ PORT ?= 5000
 demo: install
 	$(BIN)/python scripts/demo.py --port $(PORT)
 
-# The same processes one by one, for a deployment or workers on other machines (docs/service.md).
+# The same processes one by one, for a deployment or workers on other machines (README.md, "Workers on other machines").
 migrate: install
 	FLASK_APP=app $(BIN)/flask db upgrade
 

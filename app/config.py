@@ -46,7 +46,7 @@ def database_url(instance: Path) -> str:
 
 def embedded_broker_url(instance: Path) -> str:
     """A broker that needs no server. The filesystem transport won the measurement
-    in docs/service.md (lower latency than kombu's SQLAlchemy transport on SQLite)."""
+    in README.md, "Choosing the embedded broker" (lower latency than kombu's SQLAlchemy transport on SQLite)."""
     kind = os.environ.get("NABLAGRADE_EMBEDDED_BROKER", "filesystem")
     if kind == "sqlite":
         from app import embedded_broker

@@ -322,6 +322,26 @@ def warm_up(wire) -> None:
     gc.freeze()
 
 
+def warm_up_torch(torch) -> None:
+    """Run once what every torch job runs (an autograd.Function, backward, gradcheck),
+    so each child inherits the lazily imported modules instead of loading them."""
+
+    class Square(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            return 2 * x * grad_output
+
+    x = torch.linspace(-1, 1, 3, dtype=torch.float64, requires_grad=True)
+    torch.autograd.grad(Square.apply(x), x, torch.ones(3, dtype=torch.float64))
+    torch.autograd.gradcheck(Square.apply, (x,), eps=1e-6, atol=1e-5, rtol=1e-3)
+
+
 def main() -> None:
     control_fd, handoff_fd, kind = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     # Before anything else: no other process of this uid may read or trace us.
@@ -337,6 +357,7 @@ def main() -> None:
 
         torch.set_num_threads(1)
         torch.set_num_interop_threads(1)
+        warm_up_torch(torch)
     from graders import harness, wire
 
     warm_up(wire)

@@ -28,8 +28,8 @@ CORPUS = Path(__file__).parent / "corpus"
 CLI = Path(sys.executable).parent / "nablagrade"
 HEADER = re.compile(r"^# expect: ([a-z_]+)\s*$", re.MULTILINE)
 PARALLEL = 3  # CLI processes at once: each is mostly numpy/torch start-up, so 3 keeps 2 cores busy
-# The brief grades with --no-sandbox; ACCEPTANCE_SANDBOX=1 runs the same corpus through the real sandbox.
-SANDBOX_FLAGS = [] if os.environ.get("ACCEPTANCE_SANDBOX") == "1" else ["--no-sandbox"]
+# The customer's path: the real sandbox. ACCEPTANCE_NO_SANDBOX=1 runs the corpus without it (faster, for debugging).
+SANDBOX_FLAGS = ["--no-sandbox"] if os.environ.get("ACCEPTANCE_NO_SANDBOX") == "1" else []
 RUN_LIMIT = 120  # seconds for one CLI run; the engine's own per-call timeout is far shorter
 
 # Files on which the engine's verdict or diagnosis is wrong today, with what it
