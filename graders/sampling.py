@@ -29,11 +29,6 @@ def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...], low: float 
     return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape)
 
 
-def near_thousand(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    """Entries near +-1000, where a naive exp overflows."""
-    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(995.0, 1005.0, size=shape)
-
-
 def huge_entries_of_both_signs(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     """x with some entries near +1000 and some near -1000. A naive formula overflows
     on one side or the other, so each must meet its side on every seed."""

@@ -20,3 +20,19 @@ def full_marks(problem: dict) -> bool:
 
 def messages(problem: dict) -> str:
     return "\n".join(check["message"] for check in problem["checks"])
+
+
+def assert_mistake_diagnosed(result: dict, code: str, says: tuple[str, ...], stability_only: bool) -> None:
+    """A common mistake loses points, gets its diagnosis and the words a student needs;
+    a naive overflow fails only the stability trial."""
+    assert result["score"] < result["max_score"]
+    assert result["diagnosis"] == code, messages(result)
+    text = messages(result)
+    for fragment in says:
+        assert fragment in text
+    bad = failed(result)
+    if stability_only:
+        assert [check["category"] for check in bad] == ["stability"]
+        assert bad[0]["diagnosis"] == "not_finite"
+    else:
+        assert any(check["category"] == "value" for check in bad)
