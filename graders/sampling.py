@@ -24,11 +24,6 @@ def matrix(rng: np.random.Generator, rows: int, cols: int, scale: float = 1.0) -
             return a
 
 
-def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...], low: float = 0.2, high: float = 3.0) -> np.ndarray:
-    """Entries with |v| in [low, high] and random signs: no point near a kink."""
-    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape)
-
-
 def huge_entries_of_both_signs(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     """x with some entries near +1000 and some near -1000. A naive formula overflows
     on one side or the other, so each must meet its side on every seed."""
