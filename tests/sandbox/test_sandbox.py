@@ -18,6 +18,7 @@ from graders.grading import grade_source
 from graders.problem import get_problem
 from graders.runner import Call, Job
 from graders.sandbox import SandboxRunner, SandboxUnavailable, pool, seccomp_filter
+from graders.selftest import solution_source
 from tests.sandbox.conftest import CHECKOUT
 
 CORRECT_SIGMOID = """
@@ -28,20 +29,8 @@ def sigmoid_grad(x):
     return s * (1.0 - s)
 """
 
-LEGENDRE = """
-import torch
-
-class LegendrePolynomial3(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return 0.5 * (5 * x**3 - 3 * x)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        (x,) = ctx.saved_tensors
-        return grad_output * 1.5 * (5 * x**2 - 1)
-"""
+# The bank's own solution, as the self-test submits it.
+LEGENDRE = solution_source(get_problem("legendre_p3"))
 
 
 def full_marks(document: dict) -> bool:
