@@ -7,6 +7,7 @@ under instance/, so `make demo` needs no server.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -143,6 +144,12 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
+def strict_json(value: Any) -> str:
+    """The JSON columns' serializer: NaN and Infinity are refused rather than stored, because
+    PostgreSQL's json type and every LMS parser reject them (the engine spells them "nan")."""
+    return json.dumps(value, allow_nan=False)
+
+
 def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The whole Flask config. `overrides` (tests, scripts) win over the environment."""
     overrides = dict(overrides or {})
@@ -151,7 +158,10 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     database = overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(instance)
     broker = overrides.pop("CELERY_BROKER_URL", None) or broker_url(instance)
     sweep_interval = float(overrides.get("SWEEP_INTERVAL", _float("NABLAGRADE_SWEEP_INTERVAL", 15.0)))
-    engine_options: dict[str, Any] = {"pool_pre_ping": True}
+    # The ping (one round trip per connection checkout) spares a web request the error of a
+    # connection that died in a database restart; workers turn it off (worker/celery_app.py).
+    engine_options: dict[str, Any] = {"pool_pre_ping": bool(overrides.pop("DATABASE_PRE_PING", True)),
+                                      "json_serializer": strict_json}
     if database.startswith("sqlite"):
         # Web, worker and beat share one SQLite file: wait for locks instead of failing at once.
         engine_options["connect_args"] = {"timeout": 30}

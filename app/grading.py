@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, bindparam, or_, select, text, update
 
 from app import jobs
 from app.config import GRADING_QUEUE
 from app.extensions import db
 from app.models import Assignment, LatePolicy, Submission, SubmissionStatus, WorkerHeartbeat, utcnow
-from graders.scoring import json_safe
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +42,44 @@ class Claim:
     late_penalty_per_day: float
 
 
+# The per-submission statements are built once: building and hashing a statement costs the
+# worker more CPU than PostgreSQL spends running it, and SQLAlchemy memoises a built
+# statement's cache key. Core statements on the table skip the ORM's per-call bookkeeping.
+SUBMISSIONS = Submission.__table__
+ASSIGNMENTS = Assignment.__table__
+
+
+def _of_assignment(column: Any) -> Any:
+    # Scalar subqueries rather than UPDATE ... FROM: SQLite's RETURNING cannot name the
+    # columns of a FROM table.
+    return select(column).where(ASSIGNMENTS.c.id == SUBMISSIONS.c.assignment_id).scalar_subquery()
+
+
+# Claims the row and reads what grading needs, in one statement.
+CLAIM = (
+    update(SUBMISSIONS)
+    .where(SUBMISSIONS.c.id == bindparam("claim_id"),
+           or_(SUBMISSIONS.c.status == QUEUED,
+               and_(SUBMISSIONS.c.status == RUNNING, SUBMISSIONS.c.task_id == bindparam("claim_task"))))
+    .values(status=RUNNING, started_at=bindparam("claim_now"), task_id=bindparam("claim_task"),
+            run_id=bindparam("claim_run"), worker=bindparam("claim_worker"))
+    .returning(SUBMISSIONS.c.code, SUBMISSIONS.c.late_days, _of_assignment(ASSIGNMENTS.c.name),
+               _of_assignment(ASSIGNMENTS.c.late_policy), _of_assignment(ASSIGNMENTS.c.late_penalty_per_day)))
+
+# Only the run that holds the claim may write, and only once.
+_HOLDS_CLAIM = and_(SUBMISSIONS.c.id == bindparam("claim_id"), SUBMISSIONS.c.run_id == bindparam("claim_run"),
+                    SUBMISSIONS.c.status == RUNNING)
+STORE_RESULT = (
+    update(SUBMISSIONS).where(_HOLDS_CLAIM)
+    .values(status=GRADED, graded_at=bindparam("store_now"), score=bindparam("store_score"),
+            max_score=bindparam("store_max"), result=bindparam("store_result", type_=SUBMISSIONS.c.result.type),
+            engine_version=bindparam("store_engine"), error=None, grade_count=SUBMISSIONS.c.grade_count + 1))
+STORE_ERROR = (
+    update(SUBMISSIONS).where(_HOLDS_CLAIM)
+    .values(status=ERROR, errored_at=bindparam("store_now"), error=bindparam("store_error")))
+ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+
+
 def claim(submission_id: int, task_id: str, worker: str) -> Claim | None:
     """Move a queued submission to running for this job; None if there is nothing to do.
 
@@ -53,24 +90,14 @@ def claim(submission_id: int, task_id: str, worker: str) -> Claim | None:
         # A claim lost in a database crash is harmless: the row is still `queued`, this run's
         # store then fails its run_id check, and the sweeper re-sends the job. So the claim need
         # not wait for its WAL flush; the result (store_result) does.
-        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    claimed = db.session.execute(
-        update(Submission)
-        .where(Submission.id == submission_id,
-               or_(Submission.status == QUEUED, and_(Submission.status == RUNNING, Submission.task_id == task_id)))
-        .values(status=RUNNING, started_at=utcnow(), task_id=task_id, run_id=run_id, worker=worker)
-        .returning(Submission.code, Submission.assignment_id, Submission.late_days)
-        .execution_options(synchronize_session=False)).first()
-    if claimed is None:
-        db.session.commit()
-        return None
-    # A second statement: SQLite's RETURNING cannot name the columns of an UPDATE ... FROM table.
-    assignment = db.session.execute(
-        select(Assignment.name, Assignment.late_policy, Assignment.late_penalty_per_day)
-        .where(Assignment.id == claimed.assignment_id)).one()
+        db.session.execute(ASYNC_COMMIT)
+    claimed = db.session.execute(CLAIM, {"claim_id": submission_id, "claim_task": task_id, "claim_now": utcnow(),
+                                         "claim_run": run_id, "claim_worker": worker}).first()
     db.session.commit()
-    return Claim(submission_id, run_id, claimed.code, assignment.name, claimed.late_days, assignment.late_policy,
-                 assignment.late_penalty_per_day)
+    if claimed is None:
+        return None
+    code, late_days, name, late_policy, penalty = claimed
+    return Claim(submission_id, run_id, code, name, late_days, LatePolicy(late_policy), penalty)
 
 
 def penalised(score: float, claim: Claim) -> float:
@@ -80,27 +107,21 @@ def penalised(score: float, claim: Claim) -> float:
 
 
 def store_result(claim: Claim, document: dict[str, Any]) -> bool:
-    """Store the graded result; False if this run lost its claim (regrade or recovery)."""
-    document = json_safe(document)
-    score = penalised(float(document["score"]), claim)
-    result = db.session.execute(
-        update(Submission)
-        .where(Submission.id == claim.submission_id, Submission.run_id == claim.run_id, Submission.status == RUNNING)
-        .values(status=GRADED, graded_at=utcnow(), score=score, max_score=float(document["max_score"]),
-                result=document, engine_version=str(document.get("engine_version")), error=None,
-                grade_count=Submission.grade_count + 1)
-        .execution_options(synchronize_session=False))
+    """Store the graded result; False if this run lost its claim (regrade or recovery).
+
+    `document` is grade_source's, which is strict JSON already (graders.scoring.result_document)."""
+    result = db.session.execute(STORE_RESULT, {
+        "claim_id": claim.submission_id, "claim_run": claim.run_id, "store_now": utcnow(),
+        "store_score": penalised(float(document["score"]), claim), "store_max": float(document["max_score"]),
+        "store_result": document, "store_engine": str(document.get("engine_version"))})
     db.session.commit()
     return result.rowcount == 1
 
 
 def store_error(claim: Claim, message: str) -> bool:
     """Mark a system failure (never a zero: the student's attempt does not count)."""
-    result = db.session.execute(
-        update(Submission)
-        .where(Submission.id == claim.submission_id, Submission.run_id == claim.run_id, Submission.status == RUNNING)
-        .values(status=ERROR, errored_at=utcnow(), error=message[:4000])
-        .execution_options(synchronize_session=False))
+    result = db.session.execute(STORE_ERROR, {"claim_id": claim.submission_id, "claim_run": claim.run_id,
+                                              "store_now": utcnow(), "store_error": message[:4000]})
     db.session.commit()
     return result.rowcount == 1
 

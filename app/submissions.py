@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import math
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import jobs
@@ -22,16 +22,34 @@ class SubmissionRejected(ValueError):
     """The submission is refused; the message tells the student why, in one line."""
 
 
-def find_assignment(course_code: str, name: str) -> Assignment:
+# Every upload runs these; they are built once, because building and hashing a statement
+# costs more CPU than the database spends on it (SQLAlchemy memoises a built statement's key).
+FIND_ASSIGNMENT = (
+    select(Assignment, Enrolment.user_id)
+    .join(Course, Course.id == Assignment.course_id)
+    .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == bindparam("user_id")))
+    .where(Course.code == bindparam("course_code"), Assignment.name == bindparam("assignment_name")))
+LOCK_STUDENT = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
+ATTEMPTS = (
+    select(func.max(Submission.attempt),
+           # A system failure is the service's fault, not the student's: it does not use an attempt.
+           func.count(Submission.id).filter(Submission.submitted_at >= bindparam("day_start"),
+                                            Submission.status != SubmissionStatus.ERROR))
+    .where(Submission.assignment_id == bindparam("assignment_id"), Submission.user_id == bindparam("user_id")))
+
+
+def find_assignment(course_code: str, name: str, user: User) -> tuple[Assignment, bool]:
+    """The assignment, and whether `user` is enrolled in its course, in one query: this runs
+    on every upload. The two slower queries below only run to explain a refusal."""
+    found = db.session.execute(FIND_ASSIGNMENT, {"user_id": user.id, "course_code": course_code,
+                                                 "assignment_name": name}).first()
+    if found is not None:
+        return found[0], found[1] is not None
     course = db.session.scalar(select(Course).where(Course.code == course_code))
     if course is None:
         raise SubmissionRejected(f"there is no course {course_code!r}")
-    assignment = db.session.scalar(select(Assignment).where(Assignment.course_id == course.id,
-                                                            Assignment.name == name))
-    if assignment is None:
-        known = ", ".join(sorted(a.name for a in course.assignments)) or "none yet"
-        raise SubmissionRejected(f"{course.code} has no assignment {name!r} (assignments: {known})")
-    return assignment
+    known = ", ".join(sorted(a.name for a in course.assignments)) or "none yet"
+    raise SubmissionRejected(f"{course.code} has no assignment {name!r} (assignments: {known})")
 
 
 def read_source(data: bytes, filename: str) -> str:
@@ -54,20 +72,29 @@ def late_days(assignment: Assignment, now: dt.datetime) -> int:
     return math.ceil((now - assignment.due) / dt.timedelta(days=1))
 
 
-def check_daily_limit(assignment: Assignment, user: User, now: dt.datetime) -> None:
-    limit = assignment.max_submissions_per_day
-    if limit is None:
-        return
+def next_attempt(assignment: Assignment, user: User, now: dt.datetime) -> int:
+    """The attempt number of a new upload; refuses it when today's uploads reach the daily limit.
+
+    One statement for both numbers, read after the caller has locked the student's row."""
     day_start = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    used = db.session.scalar(
-        select(func.count(Submission.id)).where(
-            Submission.assignment_id == assignment.id, Submission.user_id == user.id,
-            Submission.submitted_at >= day_start,
-            # A system failure is the service's fault, not the student's: it does not use an attempt.
-            Submission.status != SubmissionStatus.ERROR))
-    if used >= limit:
+    last, used_today = db.session.execute(ATTEMPTS, {"day_start": day_start, "assignment_id": assignment.id,
+                                                     "user_id": user.id}).one()
+    limit = assignment.max_submissions_per_day
+    if limit is not None and used_today >= limit:
         raise SubmissionRejected(
             f"you have used all {limit} submissions for {assignment.name} today; the count resets at 00:00 UTC")
+    return (last or 0) + 1
+
+
+def commit_keeping_state() -> None:
+    """Commit without expiring the session's objects: the new row holds exactly what was just
+    written, and expiring it would make the caller's next `submission.id` a SELECT."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def submit(user: User, course_code: str, assignment_name: str, data: bytes, filename: str = "submission.py",
@@ -78,20 +105,16 @@ def submit(user: User, course_code: str, assignment_name: str, data: bytes, file
     not enrolled, an empty/binary/oversized/non-UTF-8 file, a late file under a no-late policy,
     or a file over the daily limit."""
     now = now or utcnow()
-    assignment = find_assignment(course_code, assignment_name)
-    enrolled = db.session.scalar(select(Enrolment).where(Enrolment.course_id == assignment.course_id,
-                                                         Enrolment.user_id == user.id))
-    if enrolled is None:
-        raise SubmissionRejected(f"you are not enrolled in {assignment.course.code}")
+    assignment, enrolled = find_assignment(course_code, assignment_name, user)
+    if not enrolled:
+        raise SubmissionRejected(f"you are not enrolled in {course_code}")
     source = read_source(data, filename)
     days_late = late_days(assignment, now)
     for _ in range(ATTEMPT_RETRIES):
         # Lock the student's row so their concurrent uploads take attempt numbers one at a time
         # and cannot both slip under the daily limit (a no-op on SQLite, which serialises writers).
-        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-        check_daily_limit(assignment, user, now)
-        attempt = (db.session.scalar(select(func.max(Submission.attempt)).where(
-            Submission.assignment_id == assignment.id, Submission.user_id == user.id)) or 0) + 1
+        db.session.execute(LOCK_STUDENT, {"user_id": user.id})
+        attempt = next_attempt(assignment, user, now)
         submission = Submission(
             assignment=assignment, user=user, attempt=attempt, filename=filename[:255], code=source,
             sha256=hashlib.sha256(source.encode()).hexdigest(), late_days=days_late,
@@ -103,6 +126,6 @@ def submit(user: User, course_code: str, assignment_name: str, data: bytes, file
             db.session.rollback()  # another upload took this attempt number: count again
             continue
         jobs.enqueue_grading(db.session, submission.id)
-        db.session.commit()
+        commit_keeping_state()
         return submission
     raise SubmissionRejected("too many uploads at the same moment; try again")

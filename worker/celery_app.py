@@ -3,6 +3,9 @@
 from app import create_app
 from worker import heartbeat
 
-flask_app = create_app()
+# No ping per connection checkout: every statement a worker runs already survives a dead
+# connection (tasks.with_db_retry, the heartbeat's and sweeper's next round), and the ping
+# would be two more round trips per submission.
+flask_app = create_app({"DATABASE_PRE_PING": False})
 celery_app = flask_app.extensions["celery"]
 heartbeat.connect_signals()

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 
 from app import grading
 from app.assignment_sync import assignments_dir, load_spec
@@ -83,11 +83,12 @@ def grade_submission(self: Any, submission_id: int) -> str:
         stored = with_db_retry(lambda: grading.store_result(claim, document))
     except OperationalError:
         raise  # still unreachable after the retries: Celery retries the task, which reclaims by task id
-    except DBAPIError as exc:
-        # Not transient: retrying would fail the same way, and leaving the row `running` would loop.
+    except (StatementError, ValueError) as exc:
+        # Not transient (a constraint, or a document that is not strict JSON): retrying would
+        # fail the same way, and leaving the row `running` would loop.
         db.session.rollback()
         log.exception("could not store the result of submission %s", submission_id)
-        failure = f"could not store the result: {str(exc.orig).splitlines()[0][:300]}"
+        failure = f"could not store the result: {str(getattr(exc, 'orig', exc)).splitlines()[0][:300]}"
         with_db_retry(lambda: grading.store_error(claim, failure))
         return "error"
     return "graded" if stored else "superseded"

@@ -2,10 +2,13 @@
 
 import datetime as dt
 
+import pytest
+
 from app import grading
 from app.extensions import db
 from app.models import Submission, SubmissionStatus, WorkerHeartbeat
 from app.submissions import submit
+from graders.scoring import json_safe
 from tests.app.services import CORRECT
 
 DOCUMENT = {"score": 20.0, "max_score": 25.0, "engine_version": "test", "problems": [], "passed": False}
@@ -42,9 +45,20 @@ def test_a_regrade_supersedes_a_running_job(student):
 def test_non_finite_numbers_are_stored_as_strings(student):
     submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
     claim = grading.claim(submission_id, "task-A", "w1")
-    document = dict(DOCUMENT, problems=[{"received": [float("nan"), float("inf"), -float("inf"), 1.5]}])
+    # What the engine hands over: result_document spells non-finite numbers as strings.
+    document = json_safe(dict(DOCUMENT, problems=[{"received": [float("nan"), float("inf"), -float("inf"), 1.5]}]))
     assert grading.store_result(claim, document)
     assert fresh(submission_id).result["problems"][0]["received"] == ["nan", "inf", "-inf", 1.5]
+
+
+def test_a_document_that_is_not_strict_json_is_refused_and_nothing_is_stored(student):
+    submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
+    claim = grading.claim(submission_id, "task-A", "w1")
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        grading.store_result(claim, dict(DOCUMENT, problems=[{"received": [float("nan")]}]))
+    db.session.rollback()
+    row = fresh(submission_id)
+    assert row.status is SubmissionStatus.RUNNING and row.result is None and row.grade_count == 0
 
 
 def test_sweep_rescues_only_the_dead_workers_jobs(student, redis_server):
