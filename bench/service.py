@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.service --burst 100 --light 20
     .venv/bin/python -m bench.service --embedded filesystem # the `make demo` stack: SQLite + a serverless broker
     .venv/bin/python -m bench.service --embedded sqlite
+    .venv/bin/python -m bench.service --faults             # kill a worker, restart Redis empty, kill a pool process
 
 It starts a private redis-server, a fresh PostgreSQL database on $BENCH_PG (default the local
 server at 127.0.0.1:5432) and real `celery worker` processes, and removes them afterwards.
@@ -25,11 +26,11 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import cpu_usage
+from bench import cpu_usage, faults
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).parent / "celery")
@@ -87,13 +88,25 @@ class Stack:
     workdir: Path
     processes: list[subprocess.Popen]
     cleanup: list[Any]
+    commands: dict[str, list[str]] = field(default_factory=dict)
+    running: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, *command: str, name: str) -> subprocess.Popen:
         log = (self.workdir / f"{name}.log").open("ab")
         process = subprocess.Popen(list(command), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         self.processes.append(process)
+        self.commands[name], self.running[name] = list(command), process
         return process
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a service and everything it started, as a crashed machine would lose them."""
+        process = self.running[name]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def restart(self, name: str) -> subprocess.Popen:
+        return self.start(*self.commands[name], name=name)
 
     def stop(self) -> None:
         for process in self.processes:
@@ -152,6 +165,8 @@ def apply_env(env: dict[str, str]) -> None:
 
 def run_service(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     stack = build_stack(args.embedded, workdir)
+    if getattr(args, "faults", False):
+        stack.env.update(faults.QUICK_RECOVERY)
     try:
         apply_env(stack.env)
         import flask_migrate
@@ -163,12 +178,17 @@ def run_service(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         with app.app_context():
             flask_migrate.upgrade()
             seed_demo()
+        if args.faults:
+            stack.start(CELERY, "-A", "worker.celery_app", "beat", "-l", "warning", "-s",
+                        str(workdir / "beat-schedule"), name="beat")
         for index in range(args.workers):
             stack.start(CELERY, "-A", "worker.celery_app", "worker", "-Q", "grading,maintenance", "-c",
                         str(args.concurrency), "-P", args.pool, "-n", f"bench{index}@%h", "-l", "warning", "--without-gossip",
                         "--without-mingle", name=f"worker{index}")
         with app.app_context():
             wait_for_workers(args.workers)
+            if args.faults:
+                return faults.measure_under_faults(stack, args, Load())
             return measure(app, args)
     finally:
         stack.stop()
@@ -187,28 +207,40 @@ def wait_for_workers(count: int, timeout: float = 120) -> None:
     time.sleep(1.0)  # let each pool child finish warming up its references
 
 
-def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
-    from sqlalchemy import func, select
+class Load:
+    """Uploads and polls through the service layer, inside the app context."""
 
-    from app.demo_data import DEMO_PEOPLE
-    from app.extensions import db
-    from app.models import Submission, SubmissionStatus, User
-    from app.submissions import submit
+    def __init__(self) -> None:
+        from sqlalchemy import select
 
-    emails = [email for email, _, role in DEMO_PEOPLE if role.value == "student"]
-    students = list(db.session.scalars(select(User.id).where(User.email.in_(emails))))
-    sources = [CORRECT.read_bytes(), MISTAKES.read_bytes()]
-    # The daily limit would stop a burst: lift it in the benchmark's throw-away database.
-    db.session.execute(db.text("UPDATE assignments SET max_submissions_per_day = NULL"))
-    db.session.commit()
+        from app.demo_data import DEMO_PEOPLE
+        from app.extensions import db
+        from app.models import User
 
-    def upload(index: int) -> int:
+        emails = [email for email, _, role in DEMO_PEOPLE if role.value == "student"]
+        self.students = list(db.session.scalars(select(User.id).where(User.email.in_(emails))))
+        self.sources = [CORRECT.read_bytes(), MISTAKES.read_bytes()]
+        # The daily limit would stop a burst: lift it in the benchmark's throw-away database.
+        db.session.execute(db.text("UPDATE assignments SET max_submissions_per_day = NULL"))
+        db.session.commit()
+
+    def upload(self, index: int) -> int:
         """One upload as a web request makes it: a fresh session that loads the student first."""
-        db.session.remove()
-        student = db.session.get(User, students[index % len(students)])
-        return submit(student, "DEMO", "hw1", sources[index % 2], "hw1.py").id
+        from app.extensions import db
+        from app.models import User
+        from app.submissions import submit
 
-    def poll(ids: list[int], timeout: float, interval: float = 0.01) -> list[Submission]:
+        db.session.remove()
+        student = db.session.get(User, self.students[index % len(self.students)])
+        return submit(student, "DEMO", "hw1", self.sources[index % 2], "hw1.py").id
+
+    def poll(self, ids: list[int], timeout: float, interval: float = 0.01) -> list[Any]:
+        """The rows, once all are graded or errored (or at the timeout)."""
+        from sqlalchemy import func, select
+
+        from app.extensions import db
+        from app.models import Submission, SubmissionStatus
+
         deadline = time.monotonic() + timeout
         while True:
             db.session.rollback()
@@ -218,6 +250,24 @@ def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
                 break
             time.sleep(interval)
         return list(db.session.scalars(select(Submission).where(Submission.id.in_(ids))))
+
+    def grade_counts(self, ids: list[int], settle: float = 2.0) -> list[int]:
+        """How many results each row has stored, after `settle` seconds in which duplicates would land."""
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from app.models import Submission
+
+        time.sleep(settle)
+        db.session.rollback()
+        return [c for (c,) in db.session.execute(select(Submission.grade_count).where(Submission.id.in_(ids)))]
+
+
+def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from app.models import SubmissionStatus
+
+    load = Load()
+    upload, poll, sources = load.upload, load.poll, load.sources
 
     # Light load: one submission at a time, each waited for.
     light: list[float] = []
@@ -237,9 +287,7 @@ def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
     latencies = [(r.graded_at - r.submitted_at).total_seconds() * 1000 for r in graded]
     span = (max(r.graded_at for r in graded) - min(r.submitted_at for r in rows)).total_seconds() if graded else 0
     grading_ms = [(r.graded_at - r.started_at).total_seconds() * 1000 for r in graded]
-    time.sleep(2)  # duplicates, if any, would land now
-    db.session.rollback()
-    counts = [c for (c,) in db.session.execute(select(Submission.grade_count).where(Submission.id.in_(ids)))]
+    counts = load.grade_counts(ids)
     return {
         "light_p50": statistics.median(light), "light_p95": percentile(light, 95),
         "burst": args.burst, "graded": len(graded), "errors": sum(r.status is SubmissionStatus.ERROR for r in rows),
@@ -255,6 +303,26 @@ def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def main_under_faults(args: argparse.Namespace) -> int:
+    print(f"service under faults: Redis + PostgreSQL, {args.workers} workers x {args.concurrency}, beat;"
+          f" {args.burst} uploads, one every {args.fault_spacing} s ...", flush=True)
+    workdir = Path(tempfile.mkdtemp(prefix="ng-faults-"))
+    try:
+        result = run_service(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    for event in result["faults"]:
+        print(f"  {event}")
+    print(f"  uploads accepted {result['accepted']}/{result['burst']} (refused {result['refused']}); graded"
+          f" {result['graded']}, errors {result['errors']}, graded twice {result['graded_twice']}, never graded"
+          f" {result['never_graded']}: exactly once {'YES' if result['exactly_once'] else 'NO'}")
+    print(f"  recovery: {result['unpublished']} uploads could not publish their job (Redis down); the sweeper"
+          f" re-sent {result['resent']} lost jobs and rescued {result['rescued']} from dead workers")
+    print(f"  last result {result['last_graded_after']:.1f} s after the first upload; scores: correct file"
+          f" {result['correct_scores']}, mistakes file {result['mistakes_scores']}")
+    return 0 if result["exactly_once"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--burst", type=int, default=500, help="submissions in the burst (default 500)")
@@ -266,7 +334,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", type=int, default=200, help="submissions graded by the engine alone")
     parser.add_argument("--embedded", choices=["filesystem", "sqlite"], help="SQLite + a serverless broker instead")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--faults", action="store_true",
+                        help="kill a worker, restart Redis empty and kill a pool process during the burst"
+                             " (bench/faults.py), then check every submission was graded exactly once")
+    parser.add_argument("--fault-spacing", type=float, default=0.01,
+                        help="with --faults: seconds between uploads, to spread them over the faults")
     args = parser.parse_args(argv)
+    if args.faults:
+        return main_under_faults(args)
 
     slots = args.workers * args.concurrency
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -1,0 +1,147 @@
+"""The burst again, with the service broken on purpose while it runs (`bench.service --faults`).
+
+While the submissions arrive and are graded, a timeline of faults plays out against the real
+processes:
+
+- a whole worker is SIGKILLed (main process, pool process and sandboxes: a crashed machine)
+  in the middle of its jobs, and started again a little later;
+- Redis is stopped and started again empty (it keeps nothing on disk here): every queued
+  message and every unacknowledged delivery is gone, and uploads meanwhile cannot publish;
+- one pool process of the other worker is SIGKILLed mid-job (Celery forks a new one).
+
+Recovery is the product's own: acks_late + reject_on_worker_lost, the database heartbeat,
+and the sweeper run by a real `celery beat`, with thresholds shortened so the run stays short.
+The verdict is the one that matters: every submission graded, each exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+# Recovery thresholds for the run (the production defaults are in app/config.py).
+QUICK_RECOVERY = {
+    "NABLAGRADE_SWEEP_INTERVAL": "2",
+    "NABLAGRADE_QUEUED_GRACE": "5",
+    "NABLAGRADE_WORKER_HEARTBEAT": "1",
+    "NABLAGRADE_WORKER_STALE": "5",
+}
+
+
+class Timeline(threading.Thread):
+    """Plays the faults at fixed offsets from the start of the burst, and logs when each happened."""
+
+    def __init__(self, stack: Any) -> None:
+        super().__init__(name="faults", daemon=True)
+        self.stack = stack
+        self.started = time.monotonic()
+        self.events: list[str] = []
+
+    def at(self, offset: float) -> None:
+        time.sleep(max(0.0, self.started + offset - time.monotonic()))
+
+    def note(self, what: str) -> None:
+        self.events.append(f"{time.monotonic() - self.started:5.1f} s  {what}")
+
+    def run(self) -> None:
+        self.at(1.5)
+        self.stack.kill("worker0")
+        self.note("SIGKILL worker0 (main process, pool process and sandboxes)")
+        self.at(4.0)
+        self.stack.restart("worker0")
+        self.note("worker0 started again")
+        self.at(5.0)
+        self.stack.kill("redis")
+        self.note("Redis killed: every queued and unacknowledged message lost")
+        self.at(7.0)
+        self.stack.restart("redis")
+        self.note("Redis started again, empty")
+        self.at(9.0)
+        child = pool_process(self.stack.running["worker1"].pid)
+        if child is None:
+            self.note("worker1 has no pool process to kill")
+            return
+        os.kill(child, signal.SIGKILL)
+        self.note(f"SIGKILL a pool process of worker1 (pid {child})")
+
+
+def pool_process(main_pid: int) -> int | None:
+    """A pool (child) process of a Celery worker's main process."""
+    children = Path(f"/proc/{main_pid}/task/{main_pid}/children")
+    try:
+        pids = [int(pid) for pid in children.read_text().split()]
+    except OSError:
+        return None
+    return pids[0] if pids else None
+
+
+class CountingHandler(logging.Handler):
+    """Counts the uploads whose job could not be published (Redis down) instead of printing each."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+SWEEP_LINE = re.compile(r"sweeper: re-sent (\d+) queued, rescued (\d+) running")
+
+
+def sweeper_work(logs: list[Path]) -> tuple[int, int]:
+    """Jobs the sweeper re-sent (lost messages) and rescued (dead workers), from the worker logs."""
+    resent = rescued = 0
+    for log in logs:
+        for match in SWEEP_LINE.finditer(log.read_text(errors="replace") if log.exists() else ""):
+            resent, rescued = resent + int(match[1]), rescued + int(match[2])
+    return resent, rescued
+
+
+def measure_under_faults(stack: Any, args: Any, load: Any) -> dict[str, Any]:
+    from app.models import SubmissionStatus
+
+    unpublished = CountingHandler()
+    jobs_log = logging.getLogger("app.jobs")
+    jobs_log.addHandler(unpublished)
+    jobs_log.propagate = False
+    timeline = Timeline(stack)
+    timeline.start()
+    refused = 0
+    ids: list[int] = []
+    for index in range(args.burst):
+        try:
+            ids.append(load.upload(index))
+        except Exception:  # noqa: BLE001 - an upload the service refused is reported, not retried
+            refused += 1
+        # Spread the uploads over the fault timeline rather than finishing before the first fault.
+        time.sleep(max(0.0, timeline.started + index * args.fault_spacing - time.monotonic()))
+    timeline.join()
+    rows = load.poll(ids, args.timeout, interval=0.5)
+    counts = load.grade_counts(ids, settle=5.0)  # a late duplicate would be a restored message
+    graded = [r for r in rows if r.status is SubmissionStatus.GRADED]
+    resent, rescued = sweeper_work(sorted(stack.workdir.glob("worker*.log")))
+    return {
+        "faults": timeline.events,
+        "unpublished": unpublished.count,
+        "resent": resent,
+        "rescued": rescued,
+        "burst": args.burst,
+        "accepted": len(ids),
+        "refused": refused,
+        "graded": len(graded),
+        "errors": sum(r.status is SubmissionStatus.ERROR for r in rows),
+        "exactly_once": refused == 0 and len(counts) == args.burst and all(c == 1 for c in counts),
+        "graded_twice": sum(c > 1 for c in counts),
+        "never_graded": sum(c == 0 for c in counts),
+        "last_graded_after": (max(r.graded_at for r in graded) - min(r.submitted_at for r in rows)).total_seconds()
+        if graded else float("nan"),
+        "correct_scores": sorted({r.score for r in graded if r.code == load.sources[0].decode()}),
+        "mistakes_scores": sorted({r.score for r in graded if r.code == load.sources[1].decode()}),
+    }
