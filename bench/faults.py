@@ -22,6 +22,7 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,26 @@ QUICK_RECOVERY = {
 }
 
 
+def kill_a_pool_process(stack: Any, worker: str) -> str:
+    child = pool_process(stack.running[worker].pid)
+    if child is None:
+        return f"{worker} has no pool process to kill"
+    os.kill(child, signal.SIGKILL)
+    return f"SIGKILL a pool process of {worker} (pid {child}) mid-job"
+
+
+# (seconds after the first upload, what is done to the stack, what the report says)
+FAULTS: list[tuple[float, Callable[[Any], str | None], str]] = [
+    (1.5, lambda stack: stack.kill("worker0"), "SIGKILL worker0 (main process, pool process and sandboxes)"),
+    (4.0, lambda stack: stack.restart("worker0"), "worker0 started again"),
+    (5.0, lambda stack: stack.kill("redis"), "Redis killed: every queued and unacknowledged message lost"),
+    (7.0, lambda stack: stack.restart("redis"), "Redis started again, empty"),
+    (9.0, lambda stack: kill_a_pool_process(stack, "worker1"), ""),
+]
+
+
 class Timeline(threading.Thread):
-    """Plays the faults at fixed offsets from the start of the burst, and logs when each happened."""
+    """Plays FAULTS at their offsets from the start of the burst, and logs when each happened."""
 
     def __init__(self, stack: Any) -> None:
         super().__init__(name="faults", daemon=True)
@@ -43,32 +62,11 @@ class Timeline(threading.Thread):
         self.started = time.monotonic()
         self.events: list[str] = []
 
-    def at(self, offset: float) -> None:
-        time.sleep(max(0.0, self.started + offset - time.monotonic()))
-
-    def note(self, what: str) -> None:
-        self.events.append(f"{time.monotonic() - self.started:5.1f} s  {what}")
-
     def run(self) -> None:
-        self.at(1.5)
-        self.stack.kill("worker0")
-        self.note("SIGKILL worker0 (main process, pool process and sandboxes)")
-        self.at(4.0)
-        self.stack.restart("worker0")
-        self.note("worker0 started again")
-        self.at(5.0)
-        self.stack.kill("redis")
-        self.note("Redis killed: every queued and unacknowledged message lost")
-        self.at(7.0)
-        self.stack.restart("redis")
-        self.note("Redis started again, empty")
-        self.at(9.0)
-        child = pool_process(self.stack.running["worker1"].pid)
-        if child is None:
-            self.note("worker1 has no pool process to kill")
-            return
-        os.kill(child, signal.SIGKILL)
-        self.note(f"SIGKILL a pool process of worker1 (pid {child})")
+        for offset, action, description in FAULTS:
+            time.sleep(max(0.0, self.started + offset - time.monotonic()))
+            said = action(self.stack)
+            self.events.append(f"{time.monotonic() - self.started:5.1f} s  {said or description}")
 
 
 def pool_process(main_pid: int) -> int | None:

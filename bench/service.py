@@ -105,8 +105,8 @@ class Stack:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
-    def restart(self, name: str) -> subprocess.Popen:
-        return self.start(*self.commands[name], name=name)
+    def restart(self, name: str) -> None:
+        self.start(*self.commands[name], name=name)
 
     def stop(self) -> None:
         for process in self.processes:
@@ -303,14 +303,19 @@ def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def run_in_scratch(args: argparse.Namespace) -> dict[str, Any]:
+    """run_service in a scratch folder (instance, logs, beat schedule) removed afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix="ng-bench-"))
+    try:
+        return run_service(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def main_under_faults(args: argparse.Namespace) -> int:
     print(f"service under faults: Redis + PostgreSQL, {args.workers} workers x {args.concurrency}, beat;"
           f" {args.burst} uploads, one every {args.fault_spacing} s ...", flush=True)
-    workdir = Path(tempfile.mkdtemp(prefix="ng-faults-"))
-    try:
-        result = run_service(args, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    result = run_in_scratch(args)
     for event in result["faults"]:
         print(f"  {event}")
     print(f"  uploads accepted {result['accepted']}/{result['burst']} (refused {result['refused']}); graded"
@@ -340,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fault-spacing", type=float, default=0.01,
                         help="with --faults: seconds between uploads, to spread them over the faults")
     args = parser.parse_args(argv)
+    if args.faults and args.embedded:
+        parser.error("--faults restarts Redis: it runs on Redis + PostgreSQL, not --embedded")
     if args.faults:
         return main_under_faults(args)
 
@@ -352,11 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = "SQLite + " + args.embedded + " broker" if args.embedded else "Redis + PostgreSQL"
     print(f"service: {stack}, {args.workers} workers x {args.concurrency} ({args.pool}); {args.light} light, "
           f"{args.burst} burst ...", flush=True)
-    workdir = Path(tempfile.mkdtemp(prefix="ng-bench-"))
-    try:
-        result = run_service(args, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    result = run_in_scratch(args)
     # The engine is measured again afterwards: on a shared machine the load drifts, and the
     # service run is compared with the mean of the two engine runs that bracket it.
     print(f"engine alone (after): {args.engine} hw1 submissions on {slots} processes ...", flush=True)
