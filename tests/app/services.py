@@ -101,8 +101,20 @@ def create_database(prefix: str = "ng_test", port: int = PG_PORT, host: str = PG
     """A fresh database on the server; returns its SQLAlchemy URL."""
     name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_admin_dsn(port, host), autocommit=True, connect_timeout=3) as conn:
+        drop_abandoned_databases(conn, prefix)
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"postgresql+psycopg://{PG_USER}@{host}:{port}/{name}"
+
+
+def drop_abandoned_databases(conn: psycopg.Connection, prefix: str) -> None:
+    """Drop the databases of test runs that were killed before their teardown ran: each name
+    carries the pid of its run, and that process is gone."""
+    names = [name for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                              (prefix.replace("_", "\\_") + "\\_%",))]
+    for name in names:
+        pid = name[len(prefix) + 1:].split("_", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def drop_database(url: str, port: int = PG_PORT, host: str = PG_HOST) -> None:
