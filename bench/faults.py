@@ -113,14 +113,18 @@ def measure_under_faults(stack: Any, args: Any, load: Any) -> dict[str, Any]:
     timeline.start()
     refused = 0
     ids: list[int] = []
-    for index in range(args.burst):
-        try:
-            ids.append(load.upload(index))
-        except Exception:  # noqa: BLE001 - an upload the service refused is reported, not retried
-            refused += 1
-        # Spread the uploads over the fault timeline rather than finishing before the first fault.
-        time.sleep(max(0.0, timeline.started + index * args.fault_spacing - time.monotonic()))
-    timeline.join()
+    try:
+        for index in range(args.burst):
+            try:
+                ids.append(load.upload(index))
+            except Exception:  # noqa: BLE001 - an upload the service refused is reported, not retried
+                refused += 1
+            # Spread the uploads over the fault timeline rather than finishing before the first fault.
+            time.sleep(max(0.0, timeline.started + index * args.fault_spacing - time.monotonic()))
+        timeline.join()
+    finally:
+        jobs_log.removeHandler(unpublished)
+        jobs_log.propagate = True
     rows = load.poll(ids, args.timeout, interval=0.5)
     counts = load.grade_counts(ids, settle=5.0)  # a late duplicate would be a restored message
     graded = [r for r in rows if r.status is SubmissionStatus.GRADED]
