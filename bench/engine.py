@@ -18,8 +18,8 @@ import numpy as np
 
 from assignments import load_assignment
 from graders.assignment import ad_hoc
+from graders.engine import grade_source, prepare
 from graders.finite_difference import validate_reference
-from graders.grading import grade_source, prepare
 from graders.problem import all_problems, get_problem
 from graders.reference import reference_outputs
 from graders.runner import Runner, SubprocessRunner
@@ -84,7 +84,7 @@ def main() -> None:
         runner: Runner = SubprocessRunner()
         runner_name = "fresh interpreter per job (no sandbox)"
     else:
-        from graders.grading import default_runner
+        from graders.engine import default_runner
 
         runner = default_runner()
         runner_name = type(runner).__name__

@@ -28,7 +28,7 @@ from pathlib import Path
 from assignments import load_assignment
 from graders import harness, wire
 from graders.assignment import Assignment, ad_hoc
-from graders.grading import grade_source, prepare
+from graders.engine import grade_source, prepare
 from graders.problem import get_problem
 from graders.runner import Call, Ending, Job, JobCollector, JobResult, Runner, SubprocessRunner
 from graders.sandbox import SandboxRunner

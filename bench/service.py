@@ -55,7 +55,7 @@ def free_port() -> int:
 
 def _engine_share(sources: list[str]) -> tuple[int, float]:
     import assignments
-    from graders.grading import default_runner, grade_source
+    from graders.engine import default_runner, grade_source
 
     spec = assignments.load_assignment("hw1")
     runner = default_runner()

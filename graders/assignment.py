@@ -15,6 +15,7 @@ DEFAULT_WEIGHTS = {"type": 1.0, "shape": 2.0, "finite": 1.0, "value": 5.0, "stab
 DEFAULT_TOLERANCE = 1e-4
 DEFAULT_TRIALS = 3
 DEFAULT_SEED = 20260901
+DEFAULT_HIDDEN_POOL = 64  # hidden trial sets per problem; a file's hash picks one
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Assignment:
     late_penalty_per_day: float = 0.0
     max_submissions_per_day: int | None = None
     seed: int = DEFAULT_SEED
+    hidden_pool: int = DEFAULT_HIDDEN_POOL
     source: Path | None = None
 
     @property
@@ -118,16 +120,21 @@ def parse_assignment(data: dict[str, Any], name: str, source: Path | None = None
         late_penalty_per_day=_number(late, "penalty_per_day", 0.0, where),
         max_submissions_per_day=int(per_day) if per_day is not None else None,
         seed=int(data.get("seed", DEFAULT_SEED)),
+        hidden_pool=int(_number(data, "hidden_pool", DEFAULT_HIDDEN_POOL, where, minimum=1)),
         source=source,
     )
 
 
-def load_assignment_file(path: Path) -> Assignment:
+def parse_assignment_text(text: str, name: str, source: Path | None = None) -> Assignment:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise AssignmentError(f"{path}: {exc}") from None
-    return parse_assignment(data, path.stem, path)
+        raise AssignmentError(f"{source or name}: {exc}") from None
+    return parse_assignment(data, name, source)
+
+
+def load_assignment_file(path: Path) -> Assignment:
+    return parse_assignment_text(path.read_text(encoding="utf-8"), path.stem, path)
 
 
 def ad_hoc(problems: list[Problem], seed: int = DEFAULT_SEED) -> Assignment:

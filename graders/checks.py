@@ -23,6 +23,7 @@ from graders.diagnosis import (
     matching_mistake,
     with_hint,
 )
+from graders.harness import HarnessKind
 from graders.import_policy import forbidden_message
 from graders.problem import Derivative, Problem, Returns, Trial, TrialKind
 from graders.runner import CallResult
@@ -30,7 +31,7 @@ from graders.wire import Opaque
 
 
 def output_label(problem: Problem, name: str) -> str:
-    if problem.harness == "torch_function":
+    if problem.harness is HarnessKind.TORCH_FUNCTION:
         return {"forward": "forward(x)", "backward": "the gradient from backward"}[name]
     if problem.derivative is Derivative.CUSTOM:
         return f"the value returned by {problem.function}"
@@ -79,7 +80,7 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
     notes: list[str] = []
     raw: dict[str, Any]
     what = f"{problem.function} returned"
-    if problem.harness == "torch_function" or problem.returns is Returns.DICT:
+    if problem.harness is HarnessKind.TORCH_FUNCTION or problem.returns is Returns.DICT:
         if not isinstance(value, dict):
             return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a {_type_name(value)}; expected a dict with keys "
                                  + ", ".join(f'"{n}"' for n in names)), notes

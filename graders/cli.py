@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from graders import __version__
 from graders.assignment import AssignmentError, ad_hoc
 from graders.problem import all_problems, get_problem
 from graders.runner import Runner
@@ -40,15 +41,15 @@ def select_runner(no_sandbox: bool) -> Runner:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from assignments import load_assignment
-    from graders.grading import detect_problems, grade_source
+    from graders.catalogue import Catalogue
+    from graders.engine import detect_problems, grade_source
 
     source = read_submission(Path(args.file))
     if args.assignment and args.problem:
         raise UsageError("use --assignment or --problem, not both")
     if args.assignment:
         try:
-            assignment = load_assignment(args.assignment)
+            assignment = Catalogue().resolve(args.assignment).spec
         except AssignmentError as exc:
             raise UsageError(str(exc)) from None
     else:
@@ -95,6 +96,7 @@ def _selftest(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nablagrade", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"nablagrade {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="grade a Python file of gradient functions")

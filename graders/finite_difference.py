@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Inputs, Problem
-from graders.reference import ReferenceError, forward_value, plain_tensors
+from graders.reference import InvalidReference, forward_value, plain_tensors
 
 STEP = 1e-5  # float64: error ~ eps/h + h^2 M / 6 is smallest around here (measured 6.4e-10)
 TOLERANCE = 1e-6
@@ -44,7 +44,7 @@ def _predicted(kind: Derivative, reference: np.ndarray, direction: np.ndarray) -
 
 
 def validate_reference(problem: Problem, inputs: Inputs, reference: dict[str, np.ndarray], seed: int = 0) -> float:
-    """Check the reference against central differences; raise ReferenceError if
+    """Check the reference against central differences; raise InvalidReference if
     they disagree. Returns the relative error found."""
     if problem.derivative is Derivative.CUSTOM:
         return _validate_custom(problem, inputs, reference)
@@ -61,7 +61,7 @@ def validate_reference(problem: Problem, inputs: Inputs, reference: dict[str, np
             predicted.append(_predicted(problem.derivative, reference[name], direction))
     error = relative_error(np.concatenate(predicted), np.concatenate(measured))
     if not error <= TOLERANCE:
-        raise ReferenceError(f"{problem.id}: autograd and finite differences disagree (relative error {error:.2e})")
+        raise InvalidReference(f"{problem.id}: autograd and finite differences disagree (relative error {error:.2e})")
     return error
 
 
@@ -86,6 +86,6 @@ def _validate_custom(problem: Problem, inputs: Inputs, reference: dict[str, np.n
         other = np.asarray(measured[name].detach().numpy() if isinstance(measured[name], torch.Tensor) else measured[name])
         error = relative_error(value, other.astype(np.float64))
         if not error <= TOLERANCE:
-            raise ReferenceError(f"{problem.id}: autograd and finite differences disagree on {name} ({error:.2e})")
+            raise InvalidReference(f"{problem.id}: autograd and finite differences disagree on {name} ({error:.2e})")
         worst = max(worst, error)
     return worst

@@ -9,6 +9,7 @@ sees a reference answer.
 from __future__ import annotations
 
 import builtins
+import enum
 import errno
 import importlib
 import io
@@ -29,6 +30,13 @@ FILENAME = "submission.py"
 MODULE_NAME = "submission"
 STDOUT_CAP = 64 * 1024
 ERROR_CAP = 4 * 1024
+
+
+class HarnessKind(enum.StrEnum):
+    """How the harness calls what the student defined."""
+
+    CALL = "call"  # a function, called with the trial's arguments
+    TORCH_FUNCTION = "torch_function"  # a torch.autograd.Function class: forward, backward and gradcheck
 
 
 class ForbiddenImportError(ImportError):
@@ -283,7 +291,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
             args = _decode_args(call["args"], blobs)
             CallState.calling = True
             try:
-                if call.get("harness") == "torch_function":
+                if call.get("harness") == HarnessKind.TORCH_FUNCTION:
                     value, extra = _call_torch_function(function, args)
                 else:
                     value = function(*args)

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from importlib.metadata import entry_points
 from typing import Any
 
 import numpy as np
+
+from graders.harness import HarnessKind
 
 Inputs = dict[str, Any]  # parameter name -> float64 ndarray or Python float
 
@@ -95,14 +98,14 @@ class Problem:
     # gradient(f, tensor) differentiates a scalar function; the engine calls it
     # once with autograd and once with finite differences to validate it.
     reference: Callable[..., Mapping[str, Any]] | None = None
-    harness: str = "call"  # "call", or "torch_function" for an autograd.Function class
+    harness: HarnessKind = HarnessKind.CALL
     skip_variants: frozenset[str] = frozenset()  # self-test variants that make no sense here
     # When a scaled answer is off by a size of the problem (1/m), name it.
     scale_names: Callable[[Inputs], Mapping[str, float]] | None = None
 
     @property
     def signature(self) -> str:
-        kind = "class" if self.harness == "torch_function" else "def"
+        kind = "class" if self.harness is HarnessKind.TORCH_FUNCTION else "def"
         if kind == "class":
             return f"class {self.function}(torch.autograd.Function)"
         return f"def {self.function}({', '.join(self.params)})"
@@ -110,7 +113,7 @@ class Problem:
     @property
     def outputs(self) -> tuple[str, ...]:
         """Names of the output tensors the checks compare, in order."""
-        if self.harness == "torch_function":
+        if self.harness is HarnessKind.TORCH_FUNCTION:
             return ("forward", "backward")
         if self.derivative is Derivative.CUSTOM and self.returns is Returns.ARRAY:
             return ("result",)
@@ -143,6 +146,16 @@ def all_problems() -> list[Problem]:
     return list(_REGISTRY.values())
 
 
+_bank_loaded = False
+
+
 def _load_bank() -> None:
-    # The bank lives in assignments/; importing it registers every problem.
-    import assignments.bank  # noqa: F401
+    """Problems register themselves when their module is imported: by the caller, or by
+    every package that declares a `nablagrade.problems` entry point (the project's own
+    bank in assignments/ does), so the engine never imports a bank by name."""
+    global _bank_loaded
+    if _bank_loaded:
+        return
+    _bank_loaded = True
+    for entry in entry_points(group="nablagrade.problems"):
+        entry.load()

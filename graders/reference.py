@@ -20,7 +20,7 @@ torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
 
 
-class ReferenceError(RuntimeError):
+class InvalidReference(RuntimeError):
     """The reference itself is wrong or unstable: our bug, never the student's."""
 
 
@@ -68,7 +68,7 @@ def reference_outputs(problem: Problem, inputs: Inputs) -> dict[str, np.ndarray]
     out = call_forward(problem, tensors)
     if problem.derivative is Derivative.GRADIENT:
         if out.numel() != 1:
-            raise ReferenceError(f"{problem.id}: forward must return a scalar for a gradient")
+            raise InvalidReference(f"{problem.id}: forward must return a scalar for a gradient")
         grads = torch.autograd.grad(out.sum(), variables)
     elif problem.derivative is Derivative.ELEMENTWISE:
         grads = torch.autograd.grad(out.sum(), variables)
@@ -101,5 +101,5 @@ def _numpy(value: Any) -> np.ndarray:
         value = value.detach().cpu().numpy()
     array = np.array(value, dtype=np.float64)
     if not np.all(np.isfinite(array)):
-        raise ReferenceError("the reference is not finite at this point")
+        raise InvalidReference("the reference is not finite at this point")
     return array

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from graders import wire
+from graders.harness import HarnessKind
 
 CALL_TIMEOUT = 2.0  # seconds of wall time per call (and for loading the module)
 
@@ -33,7 +34,7 @@ class Call:
     key: str
     function: str
     args: tuple[tuple[str, Any], ...]  # (parameter name, ndarray | float | int), in call order
-    harness: str = "call"
+    harness: HarnessKind = HarnessKind.CALL
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ import numpy as np
 
 from graders.assignment import ad_hoc
 from graders.diagnosis import Code
-from graders.grading import grade_source, prepare
+from graders.engine import grade_source, prepare
+from graders.harness import HarnessKind
 from graders.problem import Derivative, Problem, all_problems, get_problem
 from graders.runner import Runner
 
@@ -64,7 +65,7 @@ def solution_source(problem: Problem, solution: Callable | None = None) -> str:
     solution = solution or problem.solution
     if solution is None:
         raise ValueError(f"problem {problem.id} has no solution")
-    header = "import torch\n" if problem.harness == "torch_function" else ""
+    header = "import torch\n" if problem.harness is HarnessKind.TORCH_FUNCTION else ""
     header += "import numpy as np\n\n\n"
     alias = "" if solution.__name__ == problem.function else f"\n\n{problem.function} = {solution.__name__}\n"
     return header + _source_of(solution) + alias
@@ -73,7 +74,7 @@ def solution_source(problem: Problem, solution: Callable | None = None) -> str:
 def _wrapped(problem: Problem, numpy_transform: str, torch_transform: str) -> str:
     base = solution_source(problem)
     name = problem.function
-    if problem.harness == "torch_function":
+    if problem.harness is HarnessKind.TORCH_FUNCTION:
         return base + textwrap.dedent(f"""
 
             _nabla_correct = {name}
@@ -117,7 +118,7 @@ def _applies(problem: Problem, variant: str, seed: int) -> bool:
     if variant == "diagonal_only" and problem.derivative is not Derivative.JACOBIAN:
         return False
     numpy_transform = TRANSFORMS[variant][0]
-    if problem.harness == "torch_function" and TRANSFORMS[variant][1] == "t":
+    if problem.harness is HarnessKind.TORCH_FUNCTION and TRANSFORMS[variant][1] == "t":
         return False
     for trial in prepare(problem, seed, 3):
         for expected in trial.expected.values():

@@ -28,10 +28,6 @@ class WireError(ValueError):
     """The child sent something that is not a well-formed result."""
 
 
-class ResultTooLarge(WireError):
-    """The child sent more than MAX_RESULT_BYTES."""
-
-
 # ---------------------------------------------------------------- frames
 
 

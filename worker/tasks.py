@@ -18,7 +18,7 @@ from app.config import TASK_SOFT_TIME_LIMIT, TASK_TIME_LIMIT
 from app.extensions import db
 from graders.assignment import Assignment as AssignmentSpec
 from graders.assignment import AssignmentError
-from graders.grading import default_runner, grade_source
+from graders.engine import default_runner, grade_source
 from worker import heartbeat
 
 log = logging.getLogger(__name__)

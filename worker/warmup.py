@@ -30,7 +30,7 @@ def require_sandbox(sender: Any = None, **_: Any) -> None:
 def prepare_references(app: Any) -> None:
     """Fill the engine's per-process `prepare` cache for every assignment file."""
     from app.assignment_sync import assignment_names, load_spec
-    from graders.grading import default_runner, grade_source, prepare
+    from graders.engine import default_runner, grade_source, prepare
 
     if not app.config.get("WARM_UP", True):
         return

@@ -4,6 +4,7 @@ PyTorch tutorial's LegendrePolynomial3). The only bank problem that may import t
 import numpy as np
 import torch
 
+from graders.harness import HarnessKind
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
 
 STATEMENT = r"""
@@ -103,7 +104,7 @@ PROBLEM = register(Problem(
     allowed_imports=frozenset({"torch"}),
     solution=LegendrePolynomial3,
     reference=reference,
-    harness="torch_function",
+    harness=HarnessKind.TORCH_FUNCTION,
     mistakes=(
         Mistake("grad_output_dropped", "backward must return grad_output * P3'(x): the incoming gradient "
                 "grad_output is missing", GradOutputDropped),

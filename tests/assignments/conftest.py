@@ -7,7 +7,7 @@ import pytest
 
 from assignments import load_assignment
 from graders.assignment import Assignment
-from graders.grading import grade_source
+from graders.engine import grade_source
 from graders.runner import SubprocessRunner
 
 

@@ -13,7 +13,7 @@ from functools import cache
 
 from assignments import load_assignment
 from graders.assignment import Assignment
-from graders.grading import grade_source
+from graders.engine import grade_source
 from graders.runner import Runner
 
 HW2_PROBLEMS = ("quadratic_form", "linear_l2", "logistic", "scalar_chain", "tanh_log", "tanh_regression",

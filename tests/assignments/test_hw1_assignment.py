@@ -9,8 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
+from graders.engine import prepare, trial_rng, trials_for
 from graders.finite_difference import relative_error
-from graders.grading import prepare, trial_rng, trials_for
 from graders.problem import Trial, TrialKind, get_problem
 from graders.reference import reference_outputs
 from graders.sampling import softmax

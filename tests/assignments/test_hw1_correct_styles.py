@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assignments import EXAMPLES_DIR
-from graders.grading import prepare
+from graders.engine import prepare
 from tests.assignments.results import SUBMISSIONS, by_id, failed, full_marks
 
 HW1_IDS = ["sigmoid", "softmax", "softplus", "l2_loss", "l2_loss_batch", "one_layer_net"]

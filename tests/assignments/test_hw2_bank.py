@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from graders.grading import prepare, trial_rng, trials_for
+from graders.engine import prepare, trial_rng, trials_for
 from graders.problem import TrialKind, get_problem
 from graders.reference import reference_outputs
 from tests.assignments.hw2_fixtures import HW2_PROBLEMS, hw2
@@ -22,7 +22,7 @@ def points(problem_id: str, count: int = 3) -> list:
 
 @pytest.mark.parametrize("problem_id", HW2_PROBLEMS)
 def test_references_are_confirmed_by_finite_differences(problem_id):
-    # prepare() raises ReferenceError when autograd and finite differences disagree.
+    # prepare() raises InvalidReference when autograd and finite differences disagree.
     prepared = prepare(get_problem(problem_id), SEED, 3)
     assert len(prepared) == 3 + (problem_id == "logistic")
     for item in prepared:

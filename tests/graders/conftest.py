@@ -3,7 +3,7 @@ import textwrap
 import pytest
 
 from graders.assignment import ad_hoc
-from graders.grading import grade_source
+from graders.engine import grade_source
 from graders.problem import get_problem
 from graders.runner import SubprocessRunner
 

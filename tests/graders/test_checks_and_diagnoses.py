@@ -142,7 +142,7 @@ def test_missing_function_and_syntax_error(grade):
 
 def test_infinite_loop_times_out_and_other_problems_are_still_graded(runner):
     from graders.assignment import ad_hoc
-    from graders.grading import grade_source
+    from graders.engine import grade_source
     from graders.problem import get_problem
 
     source = "import numpy as np\n\ndef sigmoid_grad(x):\n    while True:\n        pass\n" + SOFTMAX
@@ -162,7 +162,7 @@ def test_mutating_the_inputs_cannot_corrupt_later_trials(grade):
 def test_printing_cannot_change_the_score(runner):
     source = STABLE_SIGMOID.replace("    return s * (1 - s)", '    print("ALL TESTS PASSED")\n    print(\'{"score": 10, "max_score": 10}\')\n    return -s * (1 - s)')
     from graders.assignment import ad_hoc
-    from graders.grading import grade_source
+    from graders.engine import grade_source
     from graders.problem import get_problem
 
     document = grade_source(textwrap.dedent(source), ad_hoc([get_problem("sigmoid")]), runner=runner)

@@ -4,7 +4,7 @@ import ast
 
 from graders import import_policy
 from graders.assignment import DEFAULT_WEIGHTS, Assignment, ProblemConfig
-from graders.grading import grade_source
+from graders.engine import grade_source
 from graders.import_policy import DEFAULT_ALLOWED
 from graders.problem import get_problem
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from assignments import load_assignment
 from graders.assignment import ad_hoc
-from graders.grading import grade_source, prepare, submission_seed
+from graders.engine import grade_source, hidden_set_of, prepare
 from graders.problem import get_problem
 from graders.runner import SubprocessRunner
 from graders.selftest import solution_source
@@ -45,8 +45,9 @@ def test_a_runaway_problem_costs_one_more_job_and_nothing_else():
 
 def test_hidden_inputs_change_with_the_file_and_visible_ones_do_not():
     problem = get_problem("l2_loss_batch")
-    one, two = submission_seed(1, "a = 1\n"), submission_seed(1, "a = 1  # edited\n")
-    assert one != two and submission_seed(1, "a = 1\n") == one
+    one, two = hidden_set_of(1, "a = 1\n", 64), hidden_set_of(1, "a = 1  # edited\n", 64)
+    assert one != two and hidden_set_of(1, "a = 1\n", 64) == one
+    assert {hidden_set_of(1, f"a = {i}\n", 64) for i in range(2000)} == set(range(64))  # every set is used
     first, second = prepare(problem, 1, 3, one), prepare(problem, 1, 3, two)
     assert np.array_equal(first[0].inputs["X"], second[0].inputs["X"])  # the visible trial
     assert not np.array_equal(first[1].inputs["X"], second[1].inputs["X"])  # a hidden one
@@ -72,9 +73,13 @@ def test_answers_hard_coded_for_a_previous_files_hidden_inputs_do_not_pass(runne
     problem = get_problem("l2_loss_batch")
     assignment = ad_hoc([problem])
     spy = "import numpy as np\n\ndef l2_loss_batch_grad(w, X, y):\n    print(X.tolist())\n    return np.zeros_like(w)\n"
-    spied = prepare(problem, assignment.seed, 3, submission_seed(assignment.seed, spy))
+    spied_set = hidden_set_of(assignment.seed, spy, assignment.hidden_pool)
+    spied = prepare(problem, assignment.seed, 3, spied_set)
     table = {round(float(t.inputs["X"].sum()), 9): t.expected["w"].tolist() for t in spied}
     cheat = LOOKUP.format(table=repr(table))
+    # One file in `hidden_pool` lands on the spied set by chance; the next edit does not.
+    while hidden_set_of(assignment.seed, cheat, assignment.hidden_pool) == spied_set:
+        cheat += "#\n"
     result = grade_source(cheat, assignment, runner=runner)["problems"][0]
     values = [c for c in result["checks"] if c["category"] == "value"]
     assert values[0]["passed"]  # the visible trial is the same for everyone

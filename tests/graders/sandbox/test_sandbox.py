@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from graders.assignment import ad_hoc
-from graders.grading import grade_source
+from graders.engine import grade_source
 from graders.problem import get_problem
 from graders.runner import Call, Job
 from graders.sandbox import SandboxRunner, SandboxUnavailable, pool, seccomp_filter
 from graders.selftest import solution_source
-from tests.sandbox.conftest import CHECKOUT
+from tests.graders.sandbox.conftest import CHECKOUT
 
 CORRECT_SIGMOID = """
 import numpy as np
@@ -48,7 +48,7 @@ def test_refuses_without_bwrap_named_explicitly():
 def test_refuses_without_bwrap_on_path(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(pool, "_RUNNERS", {})
-    from graders.grading import default_runner
+    from graders.engine import default_runner
 
     with pytest.raises(SandboxUnavailable, match="apt-get install bubblewrap"):
         default_runner()
@@ -94,7 +94,7 @@ def test_cli_refuses_to_grade_without_the_sandbox(tmp_path):
 
 
 def test_default_runner_is_the_sandbox(sandbox):
-    from graders.grading import default_runner
+    from graders.engine import default_runner
 
     assert isinstance(default_runner(), SandboxRunner)
 

@@ -18,6 +18,7 @@ from graders.assignment import Assignment, ProblemConfig
 from graders.checks import TrialOutcome, evaluate_trial, extract_outputs
 from graders.diagnosis import Code, Diagnosis
 from graders.finite_difference import validate_reference
+from graders.harness import HarnessKind
 from graders.problem import Inputs, Problem, Trial, TrialKind
 from graders.reference import reference_outputs, torch_function_outputs
 from graders.runner import CALL_TIMEOUT, CONTAINMENT_STATUSES, Call, CallResult, Job, Runner
@@ -42,20 +43,23 @@ def trials_for(problem: Problem, count: int) -> list[Trial]:
     return trials
 
 
-def trial_rng(seed: int, problem: Problem, trial: Trial) -> np.random.Generator:
-    return np.random.default_rng([seed, zlib.crc32(problem.id.encode()), trial.index, trial.kind is TrialKind.STABILITY])
+def trial_rng(seed: int, problem: Problem, trial: Trial, hidden_set: int) -> np.random.Generator:
+    # Visible trials ignore the hidden set: every student sees the same ones.
+    stream = 0 if trial.visible else 1 + hidden_set
+    return np.random.default_rng([seed, zlib.crc32(problem.id.encode()), trial.index,
+                                  trial.kind is TrialKind.STABILITY, stream])
 
 
-@lru_cache(maxsize=512)
-def prepare(problem: Problem, seed: int, count: int, hidden_seed: int | None = None) -> tuple[PreparedTrial, ...]:
+@lru_cache(maxsize=4096)
+def prepare(problem: Problem, seed: int, count: int, hidden_set: int = 0) -> tuple[PreparedTrial, ...]:
     """Inputs and validated references for every trial. The visible trials come
-    from `seed` (the same for every student, so feedback is comparable); the
-    hidden ones from `hidden_seed` (see submission_seed). Deterministic, so a
-    regrade of the same file sees the same inputs."""
+    from `seed` alone (the same for every student, so feedback is comparable); the
+    hidden ones from `seed` and `hidden_set`, one of the assignment's pool of
+    hidden trial sets (see hidden_set_of). Deterministic, so a regrade of the
+    same file sees the same inputs."""
     prepared = []
     for trial in trials_for(problem, count):
-        trial_seed = seed if trial.visible or hidden_seed is None else hidden_seed
-        inputs = problem.sample(trial_rng(trial_seed, problem, trial), trial)
+        inputs = problem.sample(trial_rng(seed, problem, trial, hidden_set), trial)
         expected = reference_outputs(problem, inputs)
         validate_reference(problem, inputs, expected, seed=trial.index)
         mistakes: dict[str, dict[str, tuple[str, np.ndarray]]] = {}
@@ -63,7 +67,7 @@ def prepare(problem: Problem, seed: int, count: int, hidden_seed: int | None = N
             arguments = [np.copy(inputs[name]) if isinstance(inputs[name], np.ndarray) else inputs[name]
                          for name in problem.params]
             with np.errstate(all="ignore"):
-                if problem.harness == "torch_function":  # the mistake is an autograd.Function class
+                if problem.harness is HarnessKind.TORCH_FUNCTION:  # the mistake is an autograd.Function class
                     value = torch_function_outputs(mistake.solution, *arguments)
                 else:
                     value = mistake.solution(*arguments)
@@ -165,7 +169,7 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
         checks.append(CheckResult(name, category, diagnosis is None, diagnosis.code if diagnosis else None, message,
                                   trial.visible, fraction=len(good) / len(names), details=details))
 
-    if problem.harness == "torch_function":
+    if problem.harness is HarnessKind.TORCH_FUNCTION:
         failing = [o for o in regular if not o.extra.get("gradcheck", {}).get("passed")]
         if not failing:
             checks.append(CheckResult("torch.autograd.gradcheck", "gradcheck", True, None, "gradcheck passed", True))
@@ -194,12 +198,13 @@ def _blocked(problem: Problem, config: ProblemConfig, diagnosis: Diagnosis, prep
     return _aggregate(problem, config, outcomes, prepared)
 
 
-def submission_seed(seed: int, source: str) -> int:
-    """The seed of the hidden trials: it changes with every byte of the file, so
-    inputs a submission prints from a hidden trial are useless to the next one
-    (which could otherwise hard-code answers computed offline)."""
+def hidden_set_of(seed: int, source: str, pool: int) -> int:
+    """Which of the pool's hidden trial sets grades this file. It changes with every
+    byte of the file, so inputs a submission saw on a hidden trial are most likely
+    useless to the next one; the pool is bounded so that every set's references can
+    be computed once and cached."""
     digest = hashlib.sha256(f"{seed}\0{source}".encode()).digest()
-    return int.from_bytes(digest[:8], "big")
+    return int.from_bytes(digest[:8], "big") % pool
 
 
 @dataclass
@@ -261,7 +266,7 @@ def grade_source(source: str, assignment: Assignment, *, runner: Runner | None =
     """Grade one submission's source against an assignment; returns the result document."""
     runner = runner or default_runner()
     seed = assignment.seed if seed is None else seed
-    hidden_seed = submission_seed(seed, source)
+    hidden_set = hidden_set_of(seed, source, assignment.hidden_pool)
     report = inspect_source(source)
     allowed_anywhere = frozenset().union(*(config.allowed for config in assignment.problems))
     results: dict[str, ProblemResult] = {}
@@ -269,7 +274,7 @@ def grade_source(source: str, assignment: Assignment, *, runner: Runner | None =
     groups: dict[frozenset[str], list[_Pending]] = {}
     for config in assignment.problems:
         problem = config.problem
-        prepared = prepare(problem, seed, config.trials, hidden_seed)
+        prepared = prepare(problem, seed, config.trials, hidden_set)
         results[problem.id] = ProblemResult(problem.id, problem.title, problem.function, config.points)
         blocked = report.syntax_error
         if blocked is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox.conftest import CHECKOUT, hostile_source
+from tests.graders.sandbox.conftest import CHECKOUT, hostile_source
 
 HOST_TMP_MARKER = Path("/tmp/nablagrade-host-tmp-marker")
 PICKLE_MARKER = Path("/tmp/nablagrade-pickle-marker")

@@ -4,7 +4,7 @@ Then bubblewrap runs as the worker's own uid, no cgroup can be made and rlimits 
 sandbox instead: a different path through graders/sandbox. This machine runs everything as
 root, and root's Python lives under /root (mode 700), so the test builds a throw-away copy of
 the project with Debian's python3.11, hands it to an unprivileged user, and runs the whole of
-tests/sandbox (the hostile corpus included) as that user.
+tests/graders/sandbox (the hostile corpus included) as that user.
 """
 
 import os
@@ -17,7 +17,7 @@ import pytest
 
 from graders.sandbox.policy import SANDBOX_USER
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SYSTEM_PYTHON = Path("/usr/bin/python3.11")
 
 
@@ -30,7 +30,7 @@ def _missing(what: str) -> None:
 @pytest.mark.slow
 def test_the_sandbox_suite_passes_when_the_worker_is_not_root():
     if os.geteuid() != 0:
-        pytest.skip("already not root: the rest of tests/sandbox is this test")
+        pytest.skip("already not root: the rest of tests/graders/sandbox is this test")
     if not SYSTEM_PYTHON.exists():
         _missing(f"{SYSTEM_PYTHON} (Debian's python3.11) is not installed")
     runuser = shutil.which("runuser")
@@ -59,7 +59,7 @@ def test_the_sandbox_suite_passes_when_the_worker_is_not_root():
         env = {"PATH": "/usr/bin:/bin", "HOME": str(copy), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
         run = subprocess.run(
             [runuser, "-u", SANDBOX_USER, "--", str(copy / "venv/bin/python"), "-m", "pytest", "-q",
-             "-p", "no:cacheprovider", "tests/sandbox", "--deselect", f"tests/sandbox/{Path(__file__).name}"],
+             "-p", "no:cacheprovider", "tests/graders/sandbox", "--deselect", f"tests/graders/sandbox/{Path(__file__).name}"],
             cwd=copy, env=env, capture_output=True, text=True, timeout=900)
         output = run.stdout + run.stderr
         assert run.returncode == 0, output[-6000:]

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from graders.assignment import ad_hoc
-from graders.grading import grade_source
+from graders.engine import grade_source
 from graders.problem import get_problem
 
 HOSTILE = Path(__file__).parent / "hostile"
-CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT = Path(__file__).resolve().parents[3]
 
 
 def _bwrap_missing() -> bool:
