@@ -1,4 +1,4 @@
-# nablagrade: one image for web, worker and beat (README.md, "Docker").
+# nablagrade: one image for web, worker and beat (docs/operations.md, "Docker").
 #   docker build -t nablagrade .
 #   docker compose up           # web, worker, services worker, beat, redis, postgres
 # The role is the first argument: web | worker | services | beat | migrate (scripts/docker-entrypoint.sh).

@@ -26,21 +26,27 @@ test: install lint selftest
 # The whole service (web, grading worker, services worker, beat): embedded SQLite + filesystem
 # broker by default, PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set. Ctrl-C stops it.
 PORT ?= 5000
+# How many processes each role runs (docs/operations.md, "Worker settings"); the Docker image
+# and scripts/demo.py read the same variables with the same defaults.
+WEB_CONCURRENCY ?= 2
+GRADING_CONCURRENCY ?= 2
+SERVICES_CONCURRENCY ?= 2
 demo: install
-	$(BIN)/python scripts/demo.py --port $(PORT)
+	$(BIN)/python scripts/demo.py --port $(PORT) --web-concurrency $(WEB_CONCURRENCY) \
+		--concurrency $(GRADING_CONCURRENCY) --services-concurrency $(SERVICES_CONCURRENCY)
 
-# The same processes one by one, for a deployment or workers on other machines (README.md, "Workers on other machines").
+# The same processes one by one, for a deployment or workers on other machines (docs/operations.md, "Workers on other machines").
 migrate: install
 	FLASK_APP=app $(BIN)/flask db upgrade
 
 web: install
-	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 'app:create_app()'
+	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers $(WEB_CONCURRENCY) 'app:create_app()'
 
 worker: install
-	$(BIN)/celery -A worker.celery_app worker -Q grading -c 2 -n grading@%h -l info
+	$(BIN)/celery -A worker.celery_app worker -Q grading -c $(GRADING_CONCURRENCY) -n grading@%h -l info
 
 services-worker: install
-	$(BIN)/celery -A worker.celery_app worker -Q webhooks,maintenance -P threads -c 2 -n services@%h -l info
+	$(BIN)/celery -A worker.celery_app worker -Q webhooks,maintenance -P threads -c $(SERVICES_CONCURRENCY) -n services@%h -l info
 
 beat: install
 	$(BIN)/celery -A worker.celery_app beat -l info

@@ -110,8 +110,8 @@ def per_job(jobs: int, fresh_every: int) -> dict[str, list[float]]:
 
 
 def hw1_times(repeat: int, cold: bool) -> dict[str, list[float]]:
-    """Grading hw1's example submission. Warm: references cached (as in the
-    service after its first submission); cold: recomputed and validated each time."""
+    """Grading hw1's example submission. Warm: the same file graded again, so its
+    references are cached; cold: recomputed and validated each time."""
     assignment = hw1()
     source = HW1_CORRECT.read_text()
     runners: dict[str, Runner] = {"in_process": InProcessRunner(), "sandbox": SandboxRunner(),

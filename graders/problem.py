@@ -76,7 +76,7 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Problem:
-    """A bank problem. See the README ("Adding a problem") for a full example."""
+    """A bank problem. See docs/authoring.md ("Adding a problem") for a full example."""
 
     id: str
     title: str

@@ -56,14 +56,16 @@ def prepare_database() -> list[str]:
     return [f"database: {backend}, broker: {broker}", *lines]
 
 
-def commands(host: str, port: int, grading_concurrency: int) -> dict[str, list[str]]:
+def commands(host: str, port: int, web_concurrency: int, grading_concurrency: int,
+             services_concurrency: int) -> dict[str, list[str]]:
     celery = [str(BIN / "celery"), "-A", "worker.celery_app"]
     return {
-        "web": [str(BIN / "gunicorn"), "--bind", f"{host}:{port}", "--workers", "2", "--access-logfile", "-",
+        "web": [str(BIN / "gunicorn"), "--bind", f"{host}:{port}", "--workers", str(web_concurrency),
+                "--access-logfile", "-",
                 "--graceful-timeout", "10", "app:create_app()"],
         "grading": [*celery, "worker", "-Q", "grading", "-c", str(grading_concurrency), "-n", "grading@%h",
                     "-l", "info", "--without-gossip", "--without-mingle"],
-        "services": [*celery, "worker", "-Q", "webhooks,maintenance", "-P", "threads", "-c", "2",
+        "services": [*celery, "worker", "-Q", "webhooks,maintenance", "-P", "threads", "-c", str(services_concurrency),
                      "-n", "services@%h", "-l", "info", "--without-gossip", "--without-mingle"],
         "beat": [*celery, "beat", "-l", "info"],
     }
@@ -140,7 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default=os.environ.get("NABLAGRADE_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("NABLAGRADE_PORT", "5000")))
-    parser.add_argument("--concurrency", type=int, default=2, help="grading processes (default 2)")
+    parser.add_argument("--web-concurrency", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+                        help="gunicorn workers (default: $WEB_CONCURRENCY, else 2)")
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("GRADING_CONCURRENCY", "2")),
+                        help="grading processes (default: $GRADING_CONCURRENCY, else 2)")
+    parser.add_argument("--services-concurrency", type=int,
+                        default=int(os.environ.get("SERVICES_CONCURRENCY", "2")),
+                        help="services worker threads (default: $SERVICES_CONCURRENCY, else 2)")
     parser.add_argument("--check", action="store_true",
                         help="start, wait for a green /healthz, grade the hw1 example as alice, then stop")
     args = parser.parse_args(argv)
@@ -163,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
-        for name, command in commands(args.host, args.port, args.concurrency).items():
+        for name, command in commands(args.host, args.port, args.web_concurrency, args.concurrency,
+                                          args.services_concurrency).items():
             log = (logs / f"{name}.log").open("ab")
             processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                start_new_session=True)

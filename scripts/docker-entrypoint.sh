@@ -6,10 +6,9 @@ role="${1:-web}"
 export NABLAGRADE_ROLE="$role"
 case "$role" in
   migrate)  exec flask db upgrade "$@" ;;
-  web)      flask db upgrade
-            exec gunicorn --bind 0.0.0.0:5000 --workers "${WEB_CONCURRENCY:-2}" --access-logfile - "$@" 'app:create_app()' ;;
+  web)      exec gunicorn --bind 0.0.0.0:5000 --workers "${WEB_CONCURRENCY:-2}" --access-logfile - "$@" 'app:create_app()' ;;
   worker)   exec celery -A worker.celery_app worker -Q grading -c "${GRADING_CONCURRENCY:-2}" -n grading@%h -l info "$@" ;;
-  services) exec celery -A worker.celery_app worker -Q webhooks,maintenance -P threads -c 4 -n services@%h -l info "$@" ;;
+  services) exec celery -A worker.celery_app worker -Q webhooks,maintenance -P threads -c "${SERVICES_CONCURRENCY:-2}" -n services@%h -l info "$@" ;;
   beat)     exec celery -A worker.celery_app beat -l info -s "$NABLAGRADE_INSTANCE/celerybeat-schedule" "$@" ;;
   flask)    exec flask "$@" ;;
   *)        exec "$role" "$@" ;;
