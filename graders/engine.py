@@ -43,7 +43,7 @@ def trials_for(problem: Problem, count: int) -> list[Trial]:
     return trials
 
 
-def trial_rng(seed: int, problem: Problem, trial: Trial, hidden_set: int) -> np.random.Generator:
+def trial_rng(seed: int, problem: Problem, trial: Trial, hidden_set: int = 0) -> np.random.Generator:
     # Visible trials ignore the hidden set: every student sees the same ones.
     stream = 0 if trial.visible else 1 + hidden_set
     return np.random.default_rng([seed, zlib.crc32(problem.id.encode()), trial.index,
