@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint selftest demo bench clean migrate web worker services-worker beat bench-service
+.PHONY: install test lint selftest demo bench clean prepare migrate web worker services-worker beat bench-service
 
 install: $(STAMP)
 
@@ -36,19 +36,24 @@ demo: install
 		--concurrency $(GRADING_CONCURRENCY) --services-concurrency $(SERVICES_CONCURRENCY)
 
 # The same processes one by one, for a deployment or workers on other machines (docs/operations.md, "Workers on other machines").
-migrate: install
+# `python -m app.setup` makes instance/ and a secret key for the embedded set-up; with
+# SECRET_KEY, DATABASE_URL and REDIS_URL set (production) it writes nothing.
+prepare: install
+	$(BIN)/python -m app.setup
+
+migrate: prepare
 	FLASK_APP=app $(BIN)/flask db upgrade
 
-web: install
+web: prepare
 	$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers $(WEB_CONCURRENCY) 'app:create_app()'
 
-worker: install
+worker: prepare
 	$(BIN)/celery -A worker.celery_app worker -Q grading -c $(GRADING_CONCURRENCY) -n grading@%h -l info
 
-services-worker: install
+services-worker: prepare
 	$(BIN)/celery -A worker.celery_app worker -Q webhooks,maintenance -P threads -c $(SERVICES_CONCURRENCY) -n services@%h -l info
 
-beat: install
+beat: prepare
 	$(BIN)/celery -A worker.celery_app beat -l info
 
 bench-service: install

@@ -10,21 +10,27 @@ from app import config as app_config
 from app.extensions import db, migrate
 
 
+class MissingSecretKey(RuntimeError):
+    """Neither SECRET_KEY nor a generated instance/secret_key: the app refuses to start."""
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app. `config` overrides the environment (tests, scripts)."""
     settings = app_config.from_environment(config)
+    if not settings.get("SECRET_KEY"):
+        raise MissingSecretKey(
+            "no secret key: set SECRET_KEY, or run `python -m app.setup` to generate one into "
+            f"{settings['INSTANCE_PATH']} (make demo does)")
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=True)
     app.config.from_mapping(settings)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app_config.PROJECT_ROOT / "migrations"), render_as_batch=True)
 
-    from worker import celery_init_app  # the Celery app lives with its tasks, bound to this Flask app
+    from app.celery import celery_init_app
+    from app.services import jobs
 
     celery_init_app(app)
-
-    from app import jobs
-
     jobs.install()
 
     # Blueprints are imported here so tests that build several apps get clean registrations.

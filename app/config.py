@@ -1,15 +1,15 @@
-"""Configuration from the environment, in one place.
+"""Configuration from the environment, in one place. It only reads: what must exist on
+disk first (instance/, a generated secret key) is made by app.setup.prepare_instance().
 
-Production sets DATABASE_URL (PostgreSQL) and REDIS_URL / CELERY_BROKER_URL.
-Without them everything is embedded: a SQLite file and a serverless broker
-under instance/, so `make demo` needs no server.
+Production sets DATABASE_URL (PostgreSQL), REDIS_URL / CELERY_BROKER_URL and SECRET_KEY.
+Without them everything is embedded: a SQLite file and a filesystem broker under
+instance/, so `make demo` needs no server.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ QUEUES = (GRADING_QUEUE, WEBHOOK_QUEUE, MAINTENANCE_QUEUE)
 # a whole assignment is a few dozen calls, so these outer limits are only reached by a stuck worker.
 TASK_SOFT_TIME_LIMIT = 240
 TASK_TIME_LIMIT = 300
-EMBEDDED_POLLING_INTERVAL = 0.05  # seconds between polls of a serverless broker
+EMBEDDED_POLLING_INTERVAL = 0.05  # seconds between polls of the filesystem broker
+SECRET_KEY_FILE = "secret_key"
 
 
 def instance_path() -> Path:
@@ -45,33 +46,27 @@ def database_url(instance: Path) -> str:
     return url
 
 
-def embedded_broker_url(instance: Path) -> str:
-    """A broker that needs no server. The filesystem transport won the measurement
-    in README.md, "Choosing the embedded broker" (lower latency than kombu's SQLAlchemy transport on SQLite)."""
-    kind = os.environ.get("NABLAGRADE_EMBEDDED_BROKER", "filesystem")
-    if kind == "sqlite":
-        from app import embedded_broker
-
-        embedded_broker.register()
-        return f"{embedded_broker.ALIAS}+sqlite:///{instance / 'broker.sqlite3'}"
-    return "filesystem://localhost//"
+EMBEDDED_BROKER = "filesystem://localhost//"  # needs no server: kombu's filesystem transport
 
 
-def broker_url(instance: Path) -> str:
-    return (os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "").strip() or embedded_broker_url(instance)
+def broker_url() -> str:
+    return (os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "").strip() or EMBEDDED_BROKER
+
+
+def filesystem_broker_folders(instance: Path) -> dict[str, Path]:
+    folder = instance / "broker"
+    return {"queue": folder / "queue", "processed": folder / "processed", "control": folder / "control"}
 
 
 def broker_transport_options(url: str, instance: Path) -> dict[str, Any]:
     if url.startswith("filesystem://"):
-        folder = instance / "broker"
-        for sub in ("queue", "processed", "control"):
-            (folder / sub).mkdir(parents=True, exist_ok=True)
+        folders = filesystem_broker_folders(instance)
         return {
-            "data_folder_in": str(folder / "queue"),
-            "data_folder_out": str(folder / "queue"),
-            "processed_folder": str(folder / "processed"),
+            "data_folder_in": str(folders["queue"]),
+            "data_folder_out": str(folders["queue"]),
+            "processed_folder": str(folders["processed"]),
             "store_processed": False,
-            "control_folder": str(folder / "control"),
+            "control_folder": str(folders["control"]),
             # Virtual transports poll; the default second would be added to every job's latency.
             "polling_interval": EMBEDDED_POLLING_INTERVAL,
         }
@@ -82,23 +77,15 @@ def broker_transport_options(url: str, instance: Path) -> dict[str, Any]:
     return {}
 
 
-def secret_key(instance: Path) -> str:
-    """SECRET_KEY from the environment, else one generated into instance/ on first run."""
-    value = os.environ.get("SECRET_KEY")
+def secret_key(instance: Path) -> str | None:
+    """SECRET_KEY from the environment, else the one app.setup generated into instance/."""
+    value = os.environ.get("SECRET_KEY", "").strip()
     if value:
         return value
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once must not each write a different key.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    try:
+        return (instance / SECRET_KEY_FILE).read_text().strip() or None
+    except FileNotFoundError:
+        return None
 
 
 def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str, Any]:
@@ -107,7 +94,7 @@ def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str
         broker_url=url,
         broker_transport_options=broker_transport_options(url, instance),
         broker_connection_retry_on_startup=True,
-        # JSON only: the worker is trusted and never unpickles anything (sandbox.md §3.1).
+        # JSON only: the worker is trusted and must never unpickle what a message carries.
         accept_content=["json"],
         task_serializer="json",
         result_serializer="json",
@@ -121,7 +108,6 @@ def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str
         task_queues=[Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         task_routes={
             "worker.tasks.grade_submission": {"queue": GRADING_QUEUE, "routing_key": GRADING_QUEUE},
-            "worker.tasks.deliver_webhook": {"queue": WEBHOOK_QUEUE, "routing_key": WEBHOOK_QUEUE},
             "worker.tasks.sweep_stuck_submissions": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},
         },
         beat_schedule={
@@ -154,9 +140,8 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The whole Flask config. `overrides` (tests, scripts) win over the environment."""
     overrides = dict(overrides or {})
     instance = Path(overrides.pop("INSTANCE_PATH", None) or instance_path())
-    instance.mkdir(parents=True, exist_ok=True)
     database = overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(instance)
-    broker = overrides.pop("CELERY_BROKER_URL", None) or broker_url(instance)
+    broker = overrides.pop("CELERY_BROKER_URL", None) or broker_url()
     sweep_interval = float(overrides.get("SWEEP_INTERVAL", _float("NABLAGRADE_SWEEP_INTERVAL", 15.0)))
     # The ping (one round trip per connection checkout) spares a web request the error of a
     # connection that died in a database restart; workers turn it off (worker/celery_app.py).
@@ -181,8 +166,9 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WORKER_STALE": _float("NABLAGRADE_WORKER_STALE", 30.0),
         "RUNNING_LIMIT": float(TASK_TIME_LIMIT + 60),
         "ASSIGNMENTS_COURSE": os.environ.get("NABLAGRADE_COURSE", "DEMO"),
-        # Where assignment TOML files are read from (sync and workers); the repository's by default.
-        "ASSIGNMENTS_DIR": os.environ.get("NABLAGRADE_ASSIGNMENTS_DIR") or str(PROJECT_ROOT / "assignments"),
+        # The catalogue's folder of assignment files (app.services.assignments); unset, the folder
+        # the installed `nablagrade.assignments` entry point names (the repository's assignments/).
+        "ASSIGNMENTS_DIR": os.environ.get("NABLAGRADE_ASSIGNMENTS_DIR") or None,
     }
     config.update(overrides)
     if "CELERY" in overrides:

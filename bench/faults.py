@@ -106,7 +106,7 @@ def measure_under_faults(stack: Any, args: Any, load: Any) -> dict[str, Any]:
     from app.models import SubmissionStatus
 
     unpublished = CountingHandler()
-    jobs_log = logging.getLogger("app.jobs")
+    jobs_log = logging.getLogger("app.services.jobs")
     jobs_log.addHandler(unpublished)
     jobs_log.propagate = False
     timeline = Timeline(stack)

@@ -2,8 +2,7 @@
 
     .venv/bin/python -m bench.service                      # Redis + PostgreSQL, 2 workers, 500 submissions
     .venv/bin/python -m bench.service --burst 100 --light 20
-    .venv/bin/python -m bench.service --embedded filesystem # the `make demo` stack: SQLite + a serverless broker
-    .venv/bin/python -m bench.service --embedded sqlite
+    .venv/bin/python -m bench.service --embedded           # the `make demo` stack: SQLite + the filesystem broker
     .venv/bin/python -m bench.service --faults             # kill a worker, restart Redis empty, kill a pool process
 
 It starts a private redis-server, a fresh PostgreSQL database on $BENCH_PG (default the local
@@ -126,12 +125,11 @@ class Stack:
             action()
 
 
-def build_stack(embedded: str | None, workdir: Path) -> Stack:
+def build_stack(embedded: bool, workdir: Path) -> Stack:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NABLAGRADE_", "CELERY_", "DATABASE_URL", "REDIS_URL"))}
     env.update({"NABLAGRADE_INSTANCE": str(workdir / "instance"), "SECRET_KEY": "bench", "PYTHONWARNINGS": "ignore"})
     stack = Stack(env, workdir, [], [])
     if embedded:
-        env["NABLAGRADE_EMBEDDED_BROKER"] = embedded
         return stack
     import psycopg
 
@@ -172,8 +170,10 @@ def run_service(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         import flask_migrate
 
         from app import create_app
-        from app.demo_data import seed_demo
+        from app.services.demo import seed_demo
+        from app.setup import prepare_instance
 
+        prepare_instance()
         app = create_app()
         with app.app_context():
             flask_migrate.upgrade()
@@ -196,7 +196,7 @@ def run_service(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
 def wait_for_workers(count: int, timeout: float = 120) -> None:
     from app.extensions import db
-    from app.health import live_workers
+    from app.services.health import live_workers
 
     deadline = time.monotonic() + timeout
     while len(live_workers()) < count:
@@ -213,9 +213,9 @@ class Load:
     def __init__(self) -> None:
         from sqlalchemy import select
 
-        from app.demo_data import DEMO_PEOPLE
         from app.extensions import db
         from app.models import User
+        from app.services.demo import DEMO_PEOPLE
 
         emails = [email for email, _, role in DEMO_PEOPLE if role.value == "student"]
         self.students = list(db.session.scalars(select(User.id).where(User.email.in_(emails))))
@@ -228,7 +228,7 @@ class Load:
         """One upload as a web request makes it: a fresh session that loads the student first."""
         from app.extensions import db
         from app.models import User
-        from app.submissions import submit
+        from app.services.submissions import submit
 
         db.session.remove()
         student = db.session.get(User, self.students[index % len(self.students)])
@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"],
                         help="Celery execution pool of each worker (default prefork, as `make worker`)")
     parser.add_argument("--engine", type=int, default=200, help="submissions graded by the engine alone")
-    parser.add_argument("--embedded", choices=["filesystem", "sqlite"], help="SQLite + a serverless broker instead")
+    parser.add_argument("--embedded", action="store_true", help="SQLite + the filesystem broker instead")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--faults", action="store_true",
                         help="kill a worker, restart Redis empty and kill a pool process during the burst"
@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     before = engine_alone(args.engine, slots)
     print(f"  {before['throughput']:.1f} submissions/s ({before['mean_ms']:.1f} ms each)", flush=True)
 
-    stack = "SQLite + " + args.embedded + " broker" if args.embedded else "Redis + PostgreSQL"
+    stack = "SQLite + filesystem broker" if args.embedded else "Redis + PostgreSQL"
     print(f"service: {stack}, {args.workers} workers x {args.concurrency} ({args.pool}); {args.light} light, "
           f"{args.burst} burst ...", flush=True)
     result = run_in_scratch(args)

@@ -45,7 +45,7 @@ def prepare_database() -> list[str]:
     import flask_migrate
 
     from app import create_app
-    from app.demo_data import seed_demo
+    from app.services.demo import seed_demo
 
     app = create_app()
     with app.app_context():
@@ -95,10 +95,10 @@ def smoke_test(timeout: float = 90) -> bool:
     from sqlalchemy import select
 
     from app import create_app
-    from app.demo_data import DEMO_COURSE
     from app.extensions import db
     from app.models import Submission, SubmissionStatus, User
-    from app.submissions import submit
+    from app.services.demo import DEMO_COURSE
+    from app.services.submissions import submit
 
     app = create_app()
     with app.app_context():
@@ -158,9 +158,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"port {args.port} on {args.host} is taken: stop what uses it or run `make demo PORT=5050`",
               file=sys.stderr)
         return 2
-    for line in prepare_database():
-        print(line)
     from app.config import instance_path
+    from app.setup import prepare_instance
+
+    for line in [*prepare_instance(), *prepare_database()]:
+        print(line)
 
     logs = instance_path() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -181,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         health = wait_healthy(f"{url}/healthz", processes, timeout=90)
         if health is None:
             return 1
-        from app.demo_data import DEMO_PASSWORD, DEMO_PEOPLE
+        from app.services.demo import DEMO_PASSWORD, DEMO_PEOPLE
 
         print(f"\nnablagrade is up: {url}   (health: {url}/healthz)")
         print(f"logs: {logs}/{{web,grading,services,beat}}.log")

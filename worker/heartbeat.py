@@ -15,7 +15,9 @@ import uuid
 from typing import Any
 
 from celery import signals
-from sqlalchemy import delete, update
+
+from app.extensions import db
+from app.services import health
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +30,9 @@ _connected = False
 
 
 def beat_once(app: Any, hostname: str, queues: str, concurrency: int) -> None:
-    from app.extensions import db
-    from app.models import WorkerHeartbeat, utcnow
-
     with app.app_context():
         try:
-            now = utcnow()
-            updated = db.session.execute(update(WorkerHeartbeat).where(WorkerHeartbeat.instance == INSTANCE)
-                                         .values(last_seen=now).execution_options(synchronize_session=False))
-            if updated.rowcount == 0:
-                db.session.add(WorkerHeartbeat(instance=INSTANCE, hostname=hostname, pid=os.getpid(), queues=queues,
-                                               concurrency=concurrency, started_at=now, last_seen=now))
-            db.session.commit()
+            health.record_heartbeat(INSTANCE, hostname, queues, concurrency)
         except Exception:  # noqa: BLE001 - the database may be restarting; try again next beat
             db.session.rollback()
             log.warning("heartbeat failed", exc_info=True)
@@ -75,13 +68,9 @@ def on_worker_shutdown(sender: Any = None, **_: Any) -> None:
     app = getattr(getattr(sender, "app", None), "flask_app", None)
     if app is None:
         return
-    from app.extensions import db
-    from app.models import WorkerHeartbeat
-
     with app.app_context():
         try:
-            db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.instance == INSTANCE))
-            db.session.commit()
+            health.forget_worker(INSTANCE)
         except Exception:  # noqa: BLE001 - a stale row simply ages out
             db.session.rollback()
 
@@ -91,8 +80,6 @@ def on_process_init(**_: Any) -> None:
     from celery import current_app
 
     app = current_app.flask_app
-    from app.extensions import db
-
     with app.app_context():
         db.engine.dispose(close=False)
     from worker import warmup

@@ -28,19 +28,23 @@ def require_sandbox(sender: Any = None, **_: Any) -> None:
 
 
 def prepare_references(app: Any) -> None:
-    """Fill the engine's per-process `prepare` cache for every assignment file."""
-    from app.assignment_sync import assignment_names, load_spec
+    """Fill the engine's per-process `prepare` cache for every assignment file of every course."""
+    from app.services import assignments
     from graders.engine import default_runner, grade_source, prepare
 
     if not app.config.get("WARM_UP", True):
         return
-    with app.app_context():
-        names = assignment_names()
     runner_started = False
-    for name in names:
+    try:
+        with app.app_context():
+            specs = assignments.specs_in_use()
+    except Exception:  # noqa: BLE001 - the database may be restarting: the first job warms up instead
+        log.warning("could not list the assignments to warm up", exc_info=True)
+        return
+    for course, name in specs:
         try:
             with app.app_context():
-                spec = load_spec(name)
+                spec = assignments.load_spec(course, name).spec
             for config in spec.problems:
                 prepare(config.problem, spec.seed, config.trials)
             if not runner_started:
@@ -48,4 +52,4 @@ def prepare_references(app: Any) -> None:
                 grade_source(WARM_SOURCE, spec, runner=default_runner())
                 runner_started = True
         except Exception:  # noqa: BLE001 - a broken file is reported when a submission needs it
-            log.warning("could not warm up assignment %s", name, exc_info=True)
+            log.warning("could not warm up assignment %s/%s", course, name, exc_info=True)

@@ -1,7 +1,5 @@
 """The REST API, /api/v1 (its own issue adds the resources)."""
 
-from flask import Blueprint
+from app.api.routes import bp
 
-bp = Blueprint("api", __name__)
-
-from app.api import routes  # noqa: E402,F401  (registers the routes on bp)
+__all__ = ["bp"]

@@ -1,7 +1,5 @@
 """Service-level routes: the landing page and /healthz."""
 
-from flask import Blueprint
+from app.main.routes import bp
 
-bp = Blueprint("main", __name__)
-
-from app.main import routes  # noqa: E402,F401  (registers the routes on bp)
+__all__ = ["bp"]

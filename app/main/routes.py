@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, render_template_string
+from flask import Blueprint, Response, jsonify, render_template_string
 
-from app import health
-from app.main import bp
+from app.services import health
+from graders import __version__
+
+bp = Blueprint("main", __name__)
 
 LANDING = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>nablagrade</title></head>
 <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>nablagrade</h1>
+<h1>nablagrade {{ version }}</h1>
 <p>The grading service is {{ 'up' if report.ok else 'degraded' }}.
 Health: <a href="{{ url_for('main.healthz') }}">/healthz</a>.</p>
 </body></html>
@@ -19,7 +21,7 @@ Health: <a href="{{ url_for('main.healthz') }}">/healthz</a>.</p>
 
 @bp.get("/")
 def index() -> str:
-    return render_template_string(LANDING, report=health.check())
+    return render_template_string(LANDING, report=health.check(), version=__version__)
 
 
 @bp.get("/healthz")

@@ -1,7 +1,5 @@
 """Pages for students: assignments, upload, results (the web-pages issue adds them)."""
 
-from flask import Blueprint
+from app.student.routes import bp
 
-bp = Blueprint("student", __name__)
-
-from app.student import routes  # noqa: E402,F401  (registers the routes on bp)
+__all__ = ["bp"]

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Enrolment, Role, Submission, SubmissionStatus, User
-from app.submissions import submit
-from tests.app.services import CORRECT
+from app.services.submissions import submit
+from tests.support.servers import CORRECT
 
 
 def invoke(app, *args: str):
@@ -22,6 +22,7 @@ def test_users_create_and_duplicate(app_context):
 
 
 def test_roster_import_creates_and_enrols(app_context, tmp_path):
+    invoke(app_context, "courses", "create", "C1")
     roster = tmp_path / "roster.csv"
     roster.write_text("email,name,role\nann@example.edu,Ann,student\nted@example.edu,Ted,ta\n")
     result = invoke(app_context, "roster", "import", "C1", str(roster))
@@ -34,6 +35,7 @@ def test_roster_import_creates_and_enrols(app_context, tmp_path):
 
 
 def test_roster_with_a_bad_row_imports_nothing(app_context, tmp_path):
+    invoke(app_context, "courses", "create", "C1")
     roster = tmp_path / "roster.csv"
     roster.write_text("email,name\nann@example.edu,Ann\nnot-an-email,Bob\n")
     result = invoke(app_context, "roster", "import", "C1", str(roster))

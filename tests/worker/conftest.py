@@ -3,8 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.fixtures import *  # noqa: F403  (the shared fixtures)
-from tests.app.services import ServiceProcess, beat_command, service_env, worker_command
+from tests.support.servers import ServiceProcess, beat_command, service_env, worker_command
 
 
 class Services:

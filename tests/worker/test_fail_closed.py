@@ -2,7 +2,7 @@
 
 import time
 
-from tests.app.services import ServiceProcess, worker_command
+from tests.support.servers import ServiceProcess, worker_command
 
 
 def test_a_grading_worker_without_bubblewrap_refuses_to_start(services):

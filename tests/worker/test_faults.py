@@ -6,14 +6,13 @@ import time
 
 from sqlalchemy import func, select
 
-from app.assignment_sync import sync_assignments
-from app.cli import enrol, get_or_create_course, get_or_create_user
 from app.extensions import db
 from app.models import Role, Submission, SubmissionStatus
-from app.submissions import submit
-from tests.app.fixtures import TEST_COURSE, make_app, write_assignments
-from tests.app.services import CORRECT, ServiceProcess, create_database, private_postgres, wait_for, worker_command
-from tests.worker.helpers import rows, wait_until_done
+from app.services import assignments, courses, people
+from app.services.submissions import submit
+from tests.support.factories import TEST_COURSE, make_app, write_assignments
+from tests.support.servers import CORRECT, ServiceProcess, create_database, private_postgres, wait_for, worker_command
+from tests.support.waiting import rows, wait_until_done
 
 
 # Correct, but each sigmoid call takes a while: long enough to kill a worker in the middle of it.
@@ -66,13 +65,13 @@ def test_restarting_postgresql_while_results_are_written_loses_and_duplicates_no
     count = 12
     with private_postgres() as server:
         url = create_database("ng_restart", port=server.port)
-        assignments = write_assignments(tmp_path / "assignments")
-        app = make_app(url, redis_server.url, tmp_path / "instance-pg", assignments)
+        assignment_files = write_assignments(tmp_path / "assignments")
+        app = make_app(url, redis_server.url, tmp_path / "instance-pg", assignment_files)
         with app.app_context():
-            course = get_or_create_course(TEST_COURSE)
-            sync_assignments(course)
-            user, _ = get_or_create_user("s@example.edu", "S", Role.STUDENT, "pw")
-            enrol(user, course, Role.STUDENT)
+            course = courses.get_or_create_course(TEST_COURSE)
+            assignments.sync(course)
+            user, _ = people.get_or_create_user("s@example.edu", "S", Role.STUDENT, "pw")
+            people.enrol(user, course, Role.STUDENT)
             db.session.commit()
             medium = busy(500_000)
             ids = [submit(user, TEST_COURSE, "t1", medium.encode(), f"s{i}.py").id for i in range(count)]

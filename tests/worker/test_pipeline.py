@@ -2,12 +2,12 @@
 
 import time
 
-from app import grading, jobs
 from app.models import SubmissionStatus
-from app.submissions import submit
+from app.services import grading, jobs
+from app.services.submissions import submit
 from graders import ENGINE_VERSION
-from tests.app.services import CORRECT, WRONG, ServiceProcess, worker_command
-from tests.worker.helpers import rows, wait_for_worker, wait_until_done
+from tests.support.servers import CORRECT, WRONG, ServiceProcess, worker_command
+from tests.support.waiting import rows, wait_for_worker, wait_until_done
 
 
 def test_a_correct_and_a_wrong_submission_are_both_graded(student, services):

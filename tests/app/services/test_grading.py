@@ -2,14 +2,16 @@
 
 import datetime as dt
 
+import flask_migrate
 import pytest
 
-from app import grading
+from app import create_app
 from app.extensions import db
-from app.models import Submission, SubmissionStatus, WorkerHeartbeat
-from app.submissions import submit
+from app.models import Role, Submission, SubmissionStatus, WorkerHeartbeat
+from app.services import assignments, courses, grading, people
+from app.services.submissions import submit
 from graders.scoring import json_safe
-from tests.app.services import CORRECT
+from tests.support.servers import CORRECT
 
 DOCUMENT = {"score": 20.0, "max_score": 25.0, "engine_version": "test", "problems": [], "passed": False}
 
@@ -22,7 +24,7 @@ def fresh(submission_id: int) -> Submission:
 def test_only_the_claiming_run_stores_and_only_once(student):
     submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
     first = grading.claim(submission_id, "task-A", "w1")
-    assert first is not None and first.code == CORRECT and first.assignment == "t1"
+    assert first is not None and first.code == CORRECT and (first.course, first.assignment) == ("T101", "t1")
     assert grading.claim(submission_id, "task-B", "w2") is None  # a duplicate job backs off
     again = grading.claim(submission_id, "task-A", "w1")  # its own redelivery takes over
     assert again is not None and again.run_id != first.run_id
@@ -88,3 +90,22 @@ def test_sweep_does_not_duplicate_a_healthy_backlog(student, redis_server):
     assert report.resent_queued == 1 and report.queue_depth == 2
     assert redis_server.client().llen("grading") == 3
     assert all(fresh(i).status is SubmissionStatus.QUEUED for i in ids)
+
+
+def test_the_claim_statement_runs_on_sqlite_too(tmp_path, assignments_dir):
+    """The embedded database renders the claim's subqueries differently (unqualified columns)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'claim.sqlite3'}", "SECRET_KEY": "t",
+                      "CELERY_BROKER_URL": "memory://", "INSTANCE_PATH": str(tmp_path),
+                      "ASSIGNMENTS_DIR": str(assignments_dir)})
+    with app.app_context():
+        flask_migrate.upgrade()
+        course = courses.get_or_create_course("C2")
+        assignments.sync(course)
+        user, _ = people.get_or_create_user("s@example.edu", "S", Role.STUDENT, "pw")
+        people.enrol(user, course, Role.STUDENT)
+        db.session.commit()
+        submission_id = submit(user, "C2", "penalised", CORRECT.encode(), "a.py").id
+        claimed = grading.claim(submission_id, "task-A", "w1")
+        db.session.remove()
+        db.engine.dispose()
+    assert (claimed.course, claimed.assignment, claimed.code) == ("C2", "penalised", CORRECT)

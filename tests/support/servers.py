@@ -1,4 +1,4 @@
-"""Real services for the service-layer tests: a fresh PostgreSQL database per session on the
+"""Real servers for the service-layer tests: a fresh PostgreSQL database per session on the
 shared server, private redis-server and PostgreSQL instances for fault tests, and real
 `celery worker` / `celery beat` processes.
 

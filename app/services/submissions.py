@@ -10,15 +10,16 @@ import math
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import jobs
 from app.extensions import db
 from app.models import Assignment, Course, Enrolment, LatePolicy, Submission, SubmissionStatus, User, utcnow
+from app.services import jobs
+from app.services.errors import ServiceError
 from graders.submission import SubmissionError, decode_submission
 
 ATTEMPT_RETRIES = 3
 
 
-class SubmissionRejected(ValueError):
+class SubmissionRejected(ServiceError):
     """The submission is refused; the message tells the student why, in one line."""
 
 

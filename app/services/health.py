@@ -1,17 +1,20 @@
-"""The state of the database, the broker and the workers, for /healthz and `flask grading status`."""
+"""The state of the database, the broker and the workers, for /healthz and `flask grading
+status`, and the heartbeats by which workers say they are alive."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text, update
 
 from app.config import GRADING_QUEUE
 from app.extensions import db
 from app.models import WorkerHeartbeat, utcnow
+from graders import __version__
 
 
 @dataclass
@@ -25,7 +28,7 @@ class HealthReport:
         return bool(self.database.get("ok") and self.broker.get("ok") and self.workers.get("ok"))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": "ok" if self.ok else "down", "database": self.database,
+        return {"status": "ok" if self.ok else "down", "version": __version__, "database": self.database,
                 "broker": self.broker, "workers": self.workers}
 
 
@@ -82,3 +85,20 @@ def check() -> HealthReport:
     _check_broker(report)
     _check_workers(report)
     return report
+
+
+def record_heartbeat(instance: str, hostname: str, queues: str, concurrency: int) -> None:
+    """A worker is alive now: refresh its row, or add it on the first beat."""
+    now = utcnow()
+    updated = db.session.execute(update(WorkerHeartbeat).where(WorkerHeartbeat.instance == instance)
+                                 .values(last_seen=now).execution_options(synchronize_session=False))
+    if updated.rowcount == 0:
+        db.session.add(WorkerHeartbeat(instance=instance, hostname=hostname, pid=os.getpid(), queues=queues,
+                                       concurrency=concurrency, started_at=now, last_seen=now))
+    db.session.commit()
+
+
+def forget_worker(instance: str) -> None:
+    """A worker shut down cleanly: it stops counting at once instead of ageing out."""
+    db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.instance == instance))
+    db.session.commit()

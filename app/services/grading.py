@@ -1,4 +1,5 @@
-"""The grading state machine on the database side: claim, store, fail, regrade and recover.
+"""Grading: claim a submission, run the engine, store the result once (or a system error),
+and the regrades and recovery around it.
 
 Every transition is one conditional UPDATE, so two jobs for the same submission (a re-sent
 message, a redelivery after a lost worker, a regrade) can never both store a result: only
@@ -9,19 +10,29 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 
-from app import jobs
-from app.config import GRADING_QUEUE
+from app.config import GRADING_QUEUE, TASK_SOFT_TIME_LIMIT
 from app.extensions import db
-from app.models import Assignment, LatePolicy, Submission, SubmissionStatus, WorkerHeartbeat, utcnow
+from app.models import Assignment, Course, LatePolicy, Submission, SubmissionStatus, WorkerHeartbeat, utcnow
+from app.services import assignments, jobs
+from graders.assignment import AssignmentError
+from graders.engine import default_runner, grade_source
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# The database may be restarting; a computed result is worth waiting for rather than regrading.
+DB_RETRY_DELAYS = (0.2, 0.5, 1, 2, 3, 5, 5, 10, 10, 15, 15)
 
 QUEUED = SubmissionStatus.QUEUED
 RUNNING = SubmissionStatus.RUNNING
@@ -36,6 +47,7 @@ class Claim:
     submission_id: int
     run_id: str
     code: str
+    course: str
     assignment: str
     late_days: int
     late_policy: LatePolicy
@@ -47,12 +59,21 @@ class Claim:
 # statement's cache key. Core statements on the table skip the ORM's per-call bookkeeping.
 SUBMISSIONS = Submission.__table__
 ASSIGNMENTS = Assignment.__table__
+COURSES = Course.__table__
 
 
 def _of_assignment(column: Any) -> Any:
     # Scalar subqueries rather than UPDATE ... FROM: SQLite's RETURNING cannot name the
     # columns of a FROM table.
     return select(column).where(ASSIGNMENTS.c.id == SUBMISSIONS.c.assignment_id).scalar_subquery()
+
+
+def _course_code() -> Any:
+    # Correlated to the updated row explicitly: nested one level deeper, it would otherwise
+    # correlate to `courses` only and put a second `submissions` in its FROM.
+    course_id = select(ASSIGNMENTS.c.course_id).where(ASSIGNMENTS.c.id == SUBMISSIONS.c.assignment_id)
+    return select(COURSES.c.code).where(COURSES.c.id == course_id.correlate(SUBMISSIONS).scalar_subquery()) \
+        .scalar_subquery()
 
 
 # Claims the row and reads what grading needs, in one statement.
@@ -63,7 +84,9 @@ CLAIM = (
                and_(SUBMISSIONS.c.status == RUNNING, SUBMISSIONS.c.task_id == bindparam("claim_task"))))
     .values(status=RUNNING, started_at=bindparam("claim_now"), task_id=bindparam("claim_task"),
             run_id=bindparam("claim_run"), worker=bindparam("claim_worker"))
-    .returning(SUBMISSIONS.c.code, SUBMISSIONS.c.late_days, _of_assignment(ASSIGNMENTS.c.name),
+    .returning(SUBMISSIONS.c.code, SUBMISSIONS.c.late_days,
+               _course_code(),
+               _of_assignment(ASSIGNMENTS.c.name),
                _of_assignment(ASSIGNMENTS.c.late_policy), _of_assignment(ASSIGNMENTS.c.late_penalty_per_day)))
 
 # Only the run that holds the claim may write, and only once.
@@ -96,8 +119,8 @@ def claim(submission_id: int, task_id: str, worker: str) -> Claim | None:
     db.session.commit()
     if claimed is None:
         return None
-    code, late_days, name, late_policy, penalty = claimed
-    return Claim(submission_id, run_id, code, name, late_days, LatePolicy(late_policy), penalty)
+    code, late_days, course, name, late_policy, penalty = claimed
+    return Claim(submission_id, run_id, code, course, name, late_days, LatePolicy(late_policy), penalty)
 
 
 def penalised(score: float, claim: Claim) -> float:
@@ -124,6 +147,62 @@ def store_error(claim: Claim, message: str) -> bool:
                                               "store_now": utcnow(), "store_error": message[:4000]})
     db.session.commit()
     return result.rowcount == 1
+
+
+def with_db_retry(action: Callable[[], T]) -> T:
+    """Run a short database action, retrying over connection failures with back-off."""
+    for delay in DB_RETRY_DELAYS:
+        try:
+            return action()
+        except DBAPIError as exc:
+            if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+                raise
+            db.session.rollback()
+            log.warning("database unavailable (%s); retrying in %s s", str(exc).splitlines()[0][:120], delay)
+            time.sleep(delay)
+    return action()
+
+
+def grade(submission_id: int, task_id: str, worker: str) -> str:
+    """Grade one submission in the sandbox and store the result once: the whole job of a
+    grading worker. Returns what happened: graded, superseded (a regrade or recovery took
+    the claim meanwhile), skipped (nothing to do) or error (a system failure, stored).
+
+    Raises OperationalError only when the database stays unreachable for every retry: the
+    task is retried then, and reclaims its own run by task id."""
+    claimed = with_db_retry(lambda: claim(submission_id, task_id, worker))
+    if claimed is None:
+        return "skipped"  # graded already, being graded by another job, or deleted
+    try:
+        loaded = assignments.load_spec(claimed.course, claimed.assignment)
+        # default_runner() is the sandbox (one warm fork-server per worker process): student
+        # code never runs in this trusted process.
+        document = grade_source(claimed.code, loaded.spec, runner=default_runner())
+    except SoftTimeLimitExceeded:
+        with_db_retry(lambda: store_error(claimed, f"grading took longer than {TASK_SOFT_TIME_LIMIT} s"))
+        return "error"
+    except AssignmentError as exc:
+        problem = f"assignment file problem: {exc}"
+        with_db_retry(lambda: store_error(claimed, problem))
+        return "error"
+    except Exception as exc:  # noqa: BLE001 - an engine failure is a system error, not a zero
+        log.exception("grading submission %s failed", submission_id)
+        message = f"internal grading error: {type(exc).__name__}: {exc}"
+        with_db_retry(lambda: store_error(claimed, message))
+        return "error"
+    try:
+        stored = with_db_retry(lambda: store_result(claimed, document))
+    except OperationalError:
+        raise
+    except (StatementError, ValueError) as exc:
+        # Not transient (a constraint, or a document that is not strict JSON): retrying would
+        # fail the same way, and leaving the row `running` would loop.
+        db.session.rollback()
+        log.exception("could not store the result of submission %s", submission_id)
+        failure = f"could not store the result: {str(getattr(exc, 'orig', exc)).splitlines()[0][:300]}"
+        with_db_retry(lambda: store_error(claimed, failure))
+        return "error"
+    return "graded" if stored else "superseded"
 
 
 def requeue(submissions: list[Submission], *, regrade: bool = False) -> int:
@@ -213,3 +292,10 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
                 resent += 1
         db.session.commit()
     return SweepReport(resent, rescued, depth)
+
+
+def status_counts() -> dict[SubmissionStatus, int]:
+    """Submissions in each state, every state named (zero included)."""
+    counts = dict(db.session.execute(select(Submission.status, db.func.count(Submission.id))
+                                     .group_by(Submission.status)).all())
+    return {state: counts.get(state, 0) for state in SubmissionStatus}

@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Submission, SubmissionStatus
-from app.submissions import SubmissionRejected, submit
-from tests.app.services import CORRECT
+from app.models import Role, Submission, SubmissionStatus
+from app.services import people
+from app.services.submissions import SubmissionRejected, submit
+from tests.support.servers import CORRECT
 
 
 def stored() -> int:
@@ -66,10 +67,7 @@ def test_system_errors_do_not_use_up_the_daily_limit(student):
 
 
 def test_a_user_outside_the_course_cannot_submit(course):
-    from app.cli import get_or_create_user
-    from app.models import Role
-
-    outsider, _ = get_or_create_user("outsider@example.edu", "Out", Role.STUDENT, "pw")
+    outsider, _ = people.get_or_create_user("outsider@example.edu", "Out", Role.STUDENT, "pw")
     db.session.commit()
     with pytest.raises(SubmissionRejected, match="not enrolled in T101"):
         submit(outsider, "T101", "t1", CORRECT.encode(), "hw.py")
@@ -82,7 +80,7 @@ def test_late_days_are_recorded_under_a_penalty_policy(student):
 
 
 def test_a_rolled_back_transaction_sends_no_job(student, redis_server):
-    from app import jobs
+    from app.services import jobs
 
     jobs.enqueue_grading(db.session, 12345)
     db.session.rollback()
@@ -92,7 +90,7 @@ def test_a_rolled_back_transaction_sends_no_job(student, redis_server):
 
 def test_a_broker_outage_loses_nothing(student, app, redis_server):
     """The row is committed even when the job cannot be sent; the sweeper re-sends it."""
-    from app import grading
+    from app.services import grading
 
     redis_server.stop()
     try:

@@ -4,8 +4,9 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import Submission, SubmissionStatus
-from app.submissions import submit
-from tests.app.services import CORRECT
+from app.services import grading
+from app.services.submissions import submit
+from tests.support.servers import CORRECT
 from worker import tasks
 
 NOT_STRICT_JSON = {"score": 25.0, "max_score": 25.0, "engine_version": "test", "passed": True,
@@ -15,8 +16,8 @@ NOT_STRICT_JSON = {"score": 25.0, "max_score": 25.0, "engine_version": "test", "
 def test_a_result_the_database_refuses_is_a_system_error_not_a_stuck_job(student, monkeypatch):
     submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
     # A broken engine: its document carries a raw NaN, which strict JSON refuses.
-    monkeypatch.setattr(tasks, "grade_source", lambda code, spec, runner=None: NOT_STRICT_JSON)
-    monkeypatch.setattr(tasks, "default_runner", lambda: None)
+    monkeypatch.setattr(grading, "grade_source", lambda code, spec, runner=None: NOT_STRICT_JSON)
+    monkeypatch.setattr(grading, "default_runner", lambda: None)
 
     # The task as registered on this test's app (shared_task may still point at an earlier app's).
     task = current_app.extensions["celery"].tasks[tasks.grade_submission.name]

@@ -9,7 +9,7 @@ from flask_migrate import Config
 from app import create_app
 from app.config import PROJECT_ROOT
 from app.extensions import db
-from tests.app.services import create_database, drop_database, require_postgres
+from tests.support.servers import create_database, drop_database, require_postgres
 
 
 def migrations_config() -> Config:

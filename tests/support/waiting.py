@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Submission, SubmissionStatus, WorkerHeartbeat
-from tests.app.services import wait_for
+from tests.support.servers import wait_for
 
 DONE = (SubmissionStatus.GRADED, SubmissionStatus.ERROR)
 

@@ -41,3 +41,13 @@ def test_healthz_reports_a_dead_broker(app_context, redis_server):
         redis_server.start()
     assert response.status_code == 503
     assert response.get_json()["broker"]["ok"] is False
+
+
+def test_the_service_the_engine_and_the_package_name_one_version(app_context):
+    from importlib.metadata import version
+
+    from graders import ENGINE_VERSION, __version__
+
+    body = app_context.test_client().get("/healthz").get_json()
+    assert body["version"] == __version__ == ENGINE_VERSION == version("nablagrade")
+    assert f"nablagrade {__version__}" in app_context.test_client().get("/").get_data(as_text=True)

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from tests.app.services import ROOT, free_port
+from tests.support.servers import ROOT, free_port
 
 
 def test_demo_comes_up_green_and_stops_cleanly(tmp_path):

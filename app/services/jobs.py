@@ -20,8 +20,8 @@ from app.config import QUEUES
 log = logging.getLogger(__name__)
 
 _PENDING = "nablagrade.pending_jobs"
+# Jobs are sent by name: the app never imports the worker package that defines them.
 GRADE_TASK = "worker.tasks.grade_submission"
-WEBHOOK_TASK = "worker.tasks.deliver_webhook"
 
 
 def after_commit(session: Session | scoped_session, task: str, *args: Any) -> None:

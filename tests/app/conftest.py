@@ -1,1 +1,0 @@
-from tests.app.fixtures import *  # noqa: F403  (the shared fixtures)
