@@ -46,6 +46,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
+    from app import security, ui
+
+    security.init_app(app)  # CSP, security headers and cookie flags on every response
+    ui.init_app(app)  # template helpers, asset caching, and /styleguide in debug and test runs
+
     from app.cli import register_commands
 
     register_commands(app)

@@ -15,6 +15,9 @@ from app.services import assignments, courses, people
 from tests.support.factories import TEST_COURSE, make_app, reset_database, write_assignments
 from tests.support.servers import PrivateRedis, create_database, drop_database, private_redis, require_postgres
 
+# Chromium fixtures for the browser tests: browser, open_page, page, screenshot.
+pytest_plugins = ["tests.support.browser"]
+
 
 @pytest.fixture(scope="session")
 def assignments_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
