@@ -1,8 +1,6 @@
 """The style guide: every macro, widget and library of the design system on one page, so the
 browser tests can check them together (registered in debug and test runs only, by app.ui)."""
 
-from flask import Blueprint
+from app.styleguide.routes import bp
 
-bp = Blueprint("styleguide", __name__)
-
-from app.styleguide import routes  # noqa: E402,F401  (registers the routes on bp)
+__all__ = ["bp"]

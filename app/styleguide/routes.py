@@ -6,13 +6,14 @@ import datetime as dt
 import hashlib
 
 import numpy as np
-from flask import Response, flash, make_response, render_template, request, url_for
+from flask import Blueprint, Response, flash, make_response, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app import ui
-from app.styleguide import bp
+from app import charts
+
+bp = Blueprint("styleguide", __name__)
 
 STARTER = '''import numpy as np
 
@@ -89,10 +90,10 @@ def sample_charts(now: dt.datetime) -> dict[str, dict]:
     submitted = [float(round(4 + 30 * np.exp(-((h - 40) / 5) ** 2) + rng.integers(0, 4))) for h in range(48)]
     failed = [round(v * 0.3) for v in submitted]
     return {
-        "histogram": ui.histogram_chart(scores, bins=10, value_range=(0, 100), x_label="Score (%)", y_label="Students"),
-        "pass_rates": ui.bar_chart(["sigmoid", "softmax", "softplus", "l2_loss", "linear", "logistic", "relu_net"],
+        "histogram": charts.histogram_chart(scores, bins=10, value_range=(0, 100), x_label="Score (%)", y_label="Students"),
+        "pass_rates": charts.bar_chart(["sigmoid", "softmax", "softplus", "l2_loss", "linear", "logistic", "relu_net"],
                                    [96.0, 61.5, 88.0, 92.3, 70.1, 54.8, 38.2], x_label="Problem", y_label="Pass rate"),
-        "timeline": ui.series_chart(hours, {"Submissions": submitted, "Failed": failed},
+        "timeline": charts.series_chart(hours, {"Submissions": submitted, "Failed": failed},
                                     marks=[(now - dt.timedelta(hours=6), "Deadline")], y_label="Per hour"),
     }
 
@@ -119,8 +120,8 @@ def index() -> Response:
     page = max(1, request.args.get("page", 1, type=int))
     html = render_template(
         "styleguide/index.html", form=form, received=received, results=sample_results(),
-        heat=ui.heat_map(answer - reference, 1e-6), answer=answer, reference=reference,
-        big_heat=ui.heat_map(diagonal_only_error(), 1e-6),
+        heat=charts.heat_map(answer - reference, 1e-6), answer=answer, reference=reference,
+        big_heat=charts.heat_map(diagonal_only_error(), 1e-6),
         charts=sample_charts(now), sample_code=SAMPLE_CODE, page=page, pages=12,
         due_soon=now + dt.timedelta(days=2, hours=3), due_past=now - dt.timedelta(hours=5),
         courses=[{"code": "DL101", "title": "Deep learning"}, {"code": "ML201", "title": "Optimisation"}],

@@ -1,4 +1,4 @@
-"""Template helpers (app/ui.py) and the macros (app/templates/macros) rendered on their own."""
+"""Chart data and heat maps (app/charts.py), template helpers (app/ui.py) and the macros (app/templates/macros) rendered on their own."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
-from app import create_app, ui
+from app import charts, create_app, ui
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +34,12 @@ def render(app: Flask, source: str, **context: object) -> str:
 
 def test_heat_map_of_a_transposed_answer() -> None:
     reference = np.arange(16, dtype=float).reshape(4, 4) ** 1.5
-    hm = ui.heat_map(reference.T - reference, 1e-8)
+    hm = charts.heat_map(reference.T - reference, 1e-8)
     levels = [[cell.level for cell in row] for row in hm.rows]
     assert [levels[i][i] for i in range(4)] == [0, 0, 0, 0]  # the diagonal of a transpose is right
     assert hm.over_count == 12 and hm.total == 16 and hm.block == 1
     assert (hm.worst.row, hm.worst.col) in {(0, 3), (3, 0)}
-    assert hm.worst.level == ui.HEAT_LEVELS and sum(c.worst for row in hm.rows for c in row) == 1
+    assert hm.worst.level == charts.HEAT_LEVELS and sum(c.worst for row in hm.rows for c in row) == 1
     # Larger errors never get a lighter shade.
     cells = sorted((c for row in hm.rows for c in row), key=lambda c: c.value)
     assert [c.level for c in cells] == sorted(c.level for c in cells)
@@ -51,17 +51,17 @@ def test_heat_map_counts_nan_and_inf_as_the_worst() -> None:
     diff = np.full((3, 3), 1e-12)
     diff[1, 2] = 5.0
     diff[2, 0] = np.nan
-    hm = ui.heat_map(diff, 1e-6)
+    hm = charts.heat_map(diff, 1e-6)
     assert hm.over_count == 2 and hm.nonfinite_count == 1
     worst = hm.rows[2][0]
-    assert worst.worst and not worst.finite and worst.over and worst.level == ui.HEAT_LEVELS
+    assert worst.worst and not worst.finite and worst.over and worst.level == charts.HEAT_LEVELS
     assert hm.rows[1][2].over and hm.rows[1][2].finite and not hm.rows[0][0].over
 
 
 def test_heat_map_pools_large_matrices_into_block_maxima() -> None:
     diff = np.zeros((50, 30))
     diff[47, 3] = 2.0
-    hm = ui.heat_map(diff, 1e-6, max_side=10)
+    hm = charts.heat_map(diff, 1e-6, max_side=10)
     assert hm.block == 5 and len(hm.rows) == 10 and len(hm.rows[0]) == 6
     cell = hm.rows[9][0]
     assert cell.worst and cell.value == 2.0 and (cell.row, cell.col) == (45, 0)
@@ -69,37 +69,37 @@ def test_heat_map_pools_large_matrices_into_block_maxima() -> None:
 
 
 def test_heat_map_shapes() -> None:
-    assert ui.heat_map(np.ones(5), 0.5).shape == (5, 1)
-    assert ui.heat_map(3.0, 1.0).shape == (1, 1)
-    assert ui.heat_map(np.zeros((2, 2)), 0.0).over_count == 0  # exact answers with a zero threshold
+    assert charts.heat_map(np.ones(5), 0.5).shape == (5, 1)
+    assert charts.heat_map(3.0, 1.0).shape == (1, 1)
+    assert charts.heat_map(np.zeros((2, 2)), 0.0).over_count == 0  # exact answers with a zero threshold
     with pytest.raises(ValueError):
-        ui.heat_map(np.zeros((2, 2, 2)), 1.0)
+        charts.heat_map(np.zeros((2, 2, 2)), 1.0)
     with pytest.raises(ValueError):
-        ui.heat_map(np.zeros((0, 3)), 1.0)
+        charts.heat_map(np.zeros((0, 3)), 1.0)
 
 
 # ---- charts --------------------------------------------------------------------------------------
 
 def test_histogram_bins_on_the_server() -> None:
-    spec = ui.histogram_chart([0, 9.9, 10, 55, 100, None, float("nan")], bins=10, value_range=(0, 100))
+    spec = charts.histogram_chart([0, 9.9, 10, 55, 100, None, float("nan")], bins=10, value_range=(0, 100))
     assert spec["kind"] == "histogram" and len(spec["edges"]) == 11
     assert spec["counts"][0] == 2 and spec["counts"][1] == 1 and spec["counts"][-1] == 1  # 100 is in the last bin
     assert sum(spec["counts"]) == spec["total"] == 5
-    assert ui.histogram_chart([])["counts"] == [0] * 10
+    assert charts.histogram_chart([])["counts"] == [0] * 10
 
 
 def test_bar_and_series_specs() -> None:
-    bars = ui.bar_chart(["a", "b"], [50.0, float("nan")])
+    bars = charts.bar_chart(["a", "b"], [50.0, float("nan")])
     assert bars["values"] == [50.0, None]
     with pytest.raises(ValueError):
-        ui.bar_chart(["a"], [1.0, 2.0])
+        charts.bar_chart(["a"], [1.0, 2.0])
     start = dt.datetime(2026, 3, 1, 12, 0)  # naive: UTC, as the database stores it
-    series = ui.series_chart([start, start + dt.timedelta(hours=1)], {"n": [1, None]},
+    series = charts.series_chart([start, start + dt.timedelta(hours=1)], {"n": [1, None]},
                              marks=[(start, "Deadline")])
     assert series["x"][0] == dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC).timestamp()
     assert series["series"][0]["values"] == [1.0, None] and series["marks"][0]["label"] == "Deadline"
     with pytest.raises(ValueError):
-        ui.series_chart([start], {"n": [1, 2]})
+        charts.series_chart([start], {"n": [1, 2]})
 
 
 # ---- numbers and times ---------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def test_local_time_falls_back_to_utc_text(ui_app: Flask) -> None:
 
 
 def test_chart_carries_its_numbers_as_a_table(ui_app: Flask) -> None:
-    spec = ui.histogram_chart([10, 20, 95], bins=2, value_range=(0, 100))
+    spec = charts.histogram_chart([10, 20, 95], bins=2, value_range=(0, 100))
     html = render(ui_app, '{% from "macros/charts.html" import chart %}{{ chart("h", spec, "Scores") }}', spec=spec)
     assert '<figure class="chart" id="h" data-chart="histogram">' in html
     assert '<script type="application/json" class="chart__data">' in html

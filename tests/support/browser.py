@@ -1,6 +1,6 @@
 """Browser tests in Debian's headless Chromium through Playwright (never a downloaded browser).
 
-Fixtures (tests/app/conftest.py star-imports them):
+Fixtures (tests/conftest.py loads this module as a pytest plugin):
 - `browser`: one Chromium for the session.
 - `open_page(width, height)`: a fresh page whose every request, console error, uncaught
   exception and Content-Security-Policy violation is recorded; at the end of the test it fails
@@ -39,9 +39,6 @@ DESKTOP = (1280, 900)
 PHONE = (390, 844)
 BLOCKING_IMPACTS = ("serious", "critical")
 LOCAL_SCHEMES = ("data", "blob", "about", "chrome-error")
-
-__all__ = ["browser", "open_page", "page", "screenshot"]
-
 
 def require_chromium() -> None:
     """Skip without Chromium or Playwright, except under CI=true, where that is a failure."""
