@@ -7,6 +7,7 @@ per trial, one for the stability trial).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 import numpy as np
 
 from graders.diagnosis import (
+    JACOBIAN_LAYOUT,
+    LAYOUT,
     RUN_MESSAGES,
     Code,
     Diagnosis,
@@ -42,6 +45,14 @@ def output_label(problem: Problem, name: str) -> str:
     return f"the derivative with respect to {name}"
 
 
+def layout_words(problem: Problem) -> str:
+    """The convention that fixes an answer's shape, in words that fit the problem: a
+    list of iterates or a forward value has no "layout", its statement gives the shape."""
+    if problem.harness is HarnessKind.TORCH_FUNCTION or problem.derivative is Derivative.CUSTOM:
+        return ""
+    return JACOBIAN_LAYOUT if problem.derivative is Derivative.JACOBIAN else LAYOUT
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, Opaque):
         return value.type_name
@@ -50,18 +61,46 @@ def _type_name(value: Any) -> str:
     return {float: "float", list: "list", tuple: "tuple", dict: "dict", type(None): "None"}.get(type(value), type(value).__name__)
 
 
+_REAL_KINDS = "fiu"  # floating, signed and unsigned integers: compared in float64
+_KIND_NAMES = {"b": "booleans", "c": "complex numbers", "O": "Python objects", "U": "strings", "S": "bytes",
+               "M": "dates", "m": "time spans", "V": "raw records"}
+
+
+# The sandbox names a refused array's dtype (str(dtype)); words for the common ones.
+_DTYPE_WORDS = (("complex", "complex numbers"), ("U", "strings"), ("S", "bytes"), ("object", "Python objects"),
+                ("O", "Python objects"), ("datetime", "dates"), ("timedelta", "time spans"), ("V", "raw records"))
+
+
+def _refused_dtype(label: str, what: str, dtype: np.dtype) -> str:
+    kind = _KIND_NAMES.get(dtype.kind, str(dtype))
+    return f"{label} is {what} of {kind} (dtype {dtype}): return real numbers (floats)"
+
+
 def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
-    """A numpy array from what the student returned, or why it cannot be one."""
-    if isinstance(value, np.ndarray):
-        return value.astype(np.float64), ""
-    if isinstance(value, float):
+    """A float64 array from what the student returned, or why it cannot be one.
+
+    Any real floating or integer dtype is accepted, as an array, a numpy scalar or
+    inside a list or tuple; booleans, complex numbers, strings and objects are not.
+    """
+    if isinstance(value, (np.ndarray, np.generic)):
+        array = np.asarray(value)
+        if array.dtype.kind not in _REAL_KINDS:
+            what = "a numpy array" if isinstance(value, np.ndarray) else "a numpy scalar"
+            return None, _refused_dtype(label, what, array.dtype)
+        return array.astype(np.float64), ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return np.array(value, dtype=np.float64), ""
     if isinstance(value, (list, tuple)):
         kind = _type_name(value)
         try:
-            array = np.array(value, dtype=np.float64)
-        except (ValueError, TypeError):
+            array = np.array(value)
+        except (ValueError, TypeError, OverflowError):
             return None, f"{label} is a {kind} that is not a rectangular array of numbers"
+        if array.dtype.kind == "O":
+            return None, f"{label} is a {kind} that is not a rectangular array of numbers"
+        if array.dtype.kind not in _REAL_KINDS:
+            return None, _refused_dtype(label, f"a {kind}", array.dtype)
+        array = array.astype(np.float64)
         if array.ndim > len(want):
             # (value, derivative) pairs and the like: several answers where one is expected.
             return None, (f"{label} is a {kind} of {len(value)} items that stack into shape {array.shape}; "
@@ -69,8 +108,13 @@ def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray
         return array, ""
     if value is None:
         return None, f"{label} is None: did you forget a `return`?"
-    if isinstance(value, Opaque) and value.type_name.startswith("numpy array"):
-        return None, f"{label} is a {value.type_name}: return an array of floats"
+    if isinstance(value, Opaque) and value.type_name.startswith("numpy array of dtype "):
+        dtype = value.type_name.removeprefix("numpy array of dtype ")
+        kind = next((name for marker, name in _DTYPE_WORDS if marker in dtype), "")
+        what = f"a numpy array of {kind} (dtype {dtype})" if kind else f"a {value.type_name}"
+        return None, f"{label} is {what}: return real numbers (floats)"
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, Opaque) and value.type_name == "bool":
+        return None, f"{label} is a bool (True or False): return a number"
     return None, f"{label} is a {_type_name(value)}, not a numpy array"
 
 
@@ -95,7 +139,7 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
     elif problem.returns is Returns.TUPLE:
         all_scalar = all(expected[n].shape == () for n in names)
         if isinstance(value, np.ndarray) and all_scalar and value.shape == (len(names),):
-            value = list(value)
+            value = list(value)  # one 1-D array of the numbers, of any real dtype: each item is a numpy scalar
         if not isinstance(value, (tuple, list)):
             return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a {_type_name(value)}; expected a tuple of "
                                  f"{len(names)} values ({', '.join(names)})"), notes
@@ -112,7 +156,7 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
         if array is None:
             return {}, Diagnosis(Code.WRONG_TYPE, problem_text), notes
         original = raw[name]
-        if isinstance(original, np.ndarray) and original.dtype.kind == "f" and original.dtype.itemsize < 8:
+        if isinstance(original, (np.ndarray, np.generic)) and original.dtype.kind == "f" and original.dtype.itemsize < 8:
             notes.append(f"{label} is {original.dtype}: compute in float64 for full precision")
         outputs[name] = array
     return outputs, None, notes
@@ -131,12 +175,29 @@ def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allow
     if status == "syntax_error":
         return Diagnosis(Code.SYNTAX_ERROR, f"your file has a syntax error:\n{call.message}".rstrip())
     if status == "forbidden_import":
-        module = call.extra.get("module") or call.message or "?"
-        return Diagnosis(Code.FORBIDDEN_IMPORT, forbidden_message(str(module), allowed))
+        return Diagnosis(Code.FORBIDDEN_IMPORT, _forbidden_at_run_time(problem, call, allowed))
     if status == "wrong_type":
         return Diagnosis(Code.WRONG_TYPE, call.message or f"{problem.function} returned something that is not an array")
     code, template = RUN_MESSAGES.get(status, (Code.CRASHED, "{function} failed: {detail}"))
     return Diagnosis(code, template.format(function=problem.function, timeout=call_timeout, detail=call.message or status))
+
+
+_MODULE_NAME = re.compile(r"\.*[A-Za-z_][A-Za-z0-9_]{0,60}")
+_LINE = re.compile(r"line (\d{1,7})")
+
+
+def _forbidden_at_run_time(problem: Problem, call: CallResult, allowed: frozenset[str]) -> str:
+    """The harness reports the module and the line of the use; both come from the
+    sandbox, so only a plain module name and a line number are believed."""
+    module = str(call.extra.get("module") or "")
+    module = module if _MODULE_NAME.fullmatch(module) else "?"
+    line = _LINE.fullmatch(call.message or "")
+    at = f" on line {line.group(1)}" if line else ""
+    if call.extra.get("phase") == "load":
+        where = f": your file uses it while it is loaded{at}"
+    else:
+        where = f": `{problem.function}` uses it{at} while it is graded"
+    return forbidden_message(module, allowed, where, "using")
 
 
 @dataclass
@@ -196,7 +257,7 @@ def evaluate_trial(
         got = outputs[name]
         label = output_label(problem, name)
         hint = matching_mistake(got, mistakes.get(name, {}), tolerance)
-        outcome.shapes[name] = _hinted(diagnose_shape(label, got, want.shape), hint)
+        outcome.shapes[name] = _hinted(diagnose_shape(label, got, want.shape, layout_words(problem)), hint)
         outcome.finite[name] = _hinted(diagnose_finite(label, got, stability), hint)
         if outcome.shapes[name] is not None or outcome.finite[name] is not None:
             continue
@@ -205,6 +266,8 @@ def evaluate_trial(
             jacobian=problem.derivative is Derivative.JACOBIAN,
             scale_names=scale_names,
             visible=trial.visible,
+            stability=stability,
+            layout=layout_words(problem),
         )
         outcome.errors[name] = error
         outcome.values[name] = _hinted(diagnosis, hint)

@@ -43,62 +43,112 @@ class Diagnosis:
 
 
 LAYOUT = "the course uses denominator layout: the gradient has the shape of the variable"
+JACOBIAN_LAYOUT = "the course uses denominator layout: entry [i, j] is d y_j / d x_i"
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
     return "a scalar" if shape == () else f"shape {tuple(shape)}"
 
 
-def diagnose_shape(label: str, got: np.ndarray, want: tuple[int, ...]) -> Diagnosis | None:
-    """Exact shape check; transposed answers get their own code."""
+def _because(layout: str) -> str:
+    return f" ({layout})" if layout else ""
+
+
+def diagnose_shape(label: str, got: np.ndarray, want: tuple[int, ...], layout: str = LAYOUT) -> Diagnosis | None:
+    """Exact shape check; transposed answers get their own code. `layout` is the
+    convention that fixes the shape, in the problem's words ("" when the
+    statement itself gives the shape, as for a list of iterates)."""
     if got.shape == want:
         return None
     if len(want) == 2 and got.shape == want[::-1]:
         return Diagnosis(Code.TRANSPOSED, f"{label} has {shape_text(got.shape)} but should have "
-                         f"{shape_text(want)}: it looks transposed ({LAYOUT})")
+                         f"{shape_text(want)}: it looks transposed{_because(layout)}")
     hint = ""
     if want == ():
         hint = ": return a plain number (a float or a 0-d array)"
     elif got.size == int(np.prod(want)):
         if len(want) == 2 and want[1] == 1 and got.ndim == 1:
             hint = ": column vectors are (n, 1) in this course, so reshape to (n, 1)"
+        elif len(want) == 1:
+            hint = f": return a 1-D array of {want[0]} numbers (for example with .reshape(-1))"
         else:
-            hint = f": the number of entries is right, the arrangement is not ({LAYOUT})"
+            hint = f": the number of entries is right, the arrangement is not{_because(layout)}"
     return Diagnosis(Code.WRONG_SHAPE, f"{label} has {shape_text(got.shape)} but should have {shape_text(want)}{hint}")
 
 
 NICE_FACTORS = (2, 3, 4, 0.5, 1 / 3, 0.25)
+FACTOR_SLACK = 1e-6  # a factor is "2" when it is 2 to this relative precision (or to the tolerance)
 
 
-def recognised_factor(factor: float, scale_names: Mapping[str, float]) -> bool:
-    """Whether `factor` is one describe_factor names (a small ratio or a problem size)."""
-    candidates = list(NICE_FACTORS) + [s for size in scale_names.values() if size not in (0, 1)
-                                       for s in (size, 1 / size)]
-    return any(abs(abs(factor) - c) <= 1e-6 * abs(c) for c in candidates)
+def _close(factor: float, target: float, slack: float) -> bool:
+    return abs(factor - target) <= slack * abs(target)
 
 
-def describe_factor(factor: float, scale_names: Mapping[str, float]) -> str:
+def _sized(scale_names: Mapping[str, float]) -> list[tuple[str, float]]:
+    return [(name, float(size)) for name, size in scale_names.items() if size not in (0, 1)]
+
+
+def recognised_factor(factor: float, scale_names: Mapping[str, float], tolerance: float = 0.0) -> bool:
+    """Whether `factor` means something a student can act on: a small ratio such as
+    2 or 1/2, or a size of the problem (m, beta) or its inverse. Anything else
+    (1.002, 1.98) is a coincidence of two nearly parallel answers, not a scaling."""
+    slack = max(FACTOR_SLACK, tolerance)
+    candidates = [c for c in NICE_FACTORS] + [s for _, size in _sized(scale_names) for s in (size, 1 / size)]
+    return any(_close(abs(factor), c, slack) for c in candidates)
+
+
+def describe_factor(factor: float, scale_names: Mapping[str, float], tolerance: float = 0.0) -> str:
     """'off by a factor 2' rather than 'scaled by 1.9999999'; fits after '<label> is '."""
-    for name, size in scale_names.items():
-        if size not in (0, 1) and abs(factor - size) <= 1e-6 * abs(size):
-            return f"{name} = {size:g} times too large: is the 1/{name} missing?"
-        if size not in (0, 1) and abs(factor - 1 / size) <= 1e-6 / abs(size):
-            return f"{name} = {size:g} times too small: is there an extra 1/{name}?"
-    magnitude = abs(factor)
+    slack = max(FACTOR_SLACK, tolerance)
     sign = " with the opposite sign" if factor < 0 else ""
+    magnitude = abs(factor)
+    for name, size in _sized(scale_names):
+        plain = name.isidentifier()  # "m" reads as a missing 1/m; "m/n" only as a ratio
+        if _close(magnitude, abs(size), slack):
+            if plain:
+                return f"{name} = {size:g} times too large{sign}: is the 1/{name} missing?"
+            return f"off by a factor {name} = {size:g}{sign}"
+        if _close(magnitude, 1 / abs(size), slack):
+            if plain:
+                return f"{name} = {size:g} times too small{sign}: is there an extra 1/{name}?"
+            return f"off by a factor 1/({name}) = {1 / size:.4g}{sign}"
     for nice in NICE_FACTORS:
-        if abs(magnitude - nice) <= 1e-6 * nice:
+        if _close(magnitude, nice, slack):
             if nice >= 1:
-                return f"off by a factor {nice:g}{sign}: it is {factor:g}\u00d7 the expected value"
+                return f"off by a factor {nice:g}{sign}: it is {factor:.4g}\u00d7 the expected value"
             return f"off by a factor {1 / nice:g}{sign}: it is {'-' if factor < 0 else ''}1/{1 / nice:g} of the expected value"
     return f"off by a factor {magnitude:.4g}{sign}: it is {factor:.4g}\u00d7 the expected value"
 
 
 def _largest_error(got: np.ndarray, want: np.ndarray) -> str:
     difference = np.abs(got - want)
-    index = np.unravel_index(int(np.argmax(difference)), difference.shape) if difference.ndim else ()
+    if difference.ndim and not np.all(np.isnan(difference)):
+        index = np.unravel_index(int(np.nanargmax(difference)), difference.shape)
+    else:
+        index = ()
     where = f" at index {list(int(i) for i in index)}" if index else ""
     return f"the largest error is {float(difference[index]):.3g}{where} (expected {float(want[index]):.6g}, got {float(got[index]):.6g})"
+
+
+UNDERFLOW_HINT = ("at these large inputs something underflowed or overflowed (in floating point e^-1000 is 0 "
+                  "and e^1000 is inf): use a numerically stable form")
+
+
+def _zero_answer(label: str, got: np.ndarray, want: np.ndarray, tolerance: float, *, stability: bool,
+                 visible: bool) -> Diagnosis | None:
+    """An answer that is 0 everywhere the expected value is not: said in words, never
+    as "off by a factor 0". On large inputs that is an underflow (or an overflow
+    turned into 0 somewhere), so the message says so."""
+    scale = float(np.max(np.abs(want))) if want.size else 0.0
+    if scale == 0.0 or np.any(got != 0):
+        return None
+    example = ""
+    if visible:
+        index = np.unravel_index(int(np.argmax(np.abs(want))), want.shape) if want.ndim else ()
+        where = f" at index {list(int(i) for i in index)}" if index else ""
+        example = f" (for example {float(want[index]):.6g}{where})"
+    what = f"{label} is 0 everywhere, but the expected value is not{example}"
+    return Diagnosis(Code.WRONG_VALUE, f"{what}: {UNDERFLOW_HINT}" if stability else what)
 
 
 def diagnose_values(
@@ -110,6 +160,8 @@ def diagnose_values(
     jacobian: bool = False,
     scale_names: Mapping[str, float] | None = None,
     visible: bool = True,
+    stability: bool = False,
+    layout: str = LAYOUT,
 ) -> tuple[float, Diagnosis | None]:
     """Relative error of a same-shaped answer, and why it is wrong if it is.
 
@@ -119,18 +171,23 @@ def diagnose_values(
     if error <= tolerance:
         return error, None
     detail = f" (relative error {error:.2e})"
+    names = scale_names or {}
+    zero = _zero_answer(label, got, want, tolerance, stability=stability, visible=visible)
+    if zero is not None:
+        return error, zero
     if got.ndim == 2 and got.shape[0] == got.shape[1] > 1 and relative_error(got.T, want) <= tolerance:
-        return error, Diagnosis(Code.TRANSPOSED, f"{label} looks transposed ({LAYOUT})")
+        return error, Diagnosis(Code.TRANSPOSED, f"{label} looks transposed{_because(layout)}")
     reference_norm = float(np.vdot(want, want))
     if reference_norm > 0:
         factor = float(np.vdot(got, want)) / reference_norm
-        if abs(factor - 1) > 1e-6 and relative_error(got, factor * want) <= tolerance:
-            if abs(factor + 1) <= 1e-6:
+        if relative_error(got, factor * want) <= tolerance:
+            if _close(factor, -1.0, max(FACTOR_SLACK, tolerance)):
                 return error, Diagnosis(Code.SIGN_FLIPPED, f"{label} has the sign flipped: it is the negative of the expected value")
-            # One number is a multiple of any other: for a scalar, only a factor that
-            # means something (2, 1/2, a named size) is worth reporting as a scaling.
-            if got.size > 1 or recognised_factor(factor, scale_names or {}):
-                return error, Diagnosis(Code.SCALED, f"{label} is {describe_factor(factor, scale_names or {})}")
+            # Only a factor that means something is a scaling: two nearly parallel
+            # vectors (1.002) or a wrong term that happens to be proportional (1.98)
+            # are wrong values, shown with their largest error below.
+            if recognised_factor(factor, names, tolerance):
+                return error, Diagnosis(Code.SCALED, f"{label} is {describe_factor(factor, names, tolerance)}")
     if jacobian and got.ndim == 2 and got.shape[0] == got.shape[1] > 1:
         off_diagonal = got - np.diag(np.diag(got))
         if float(np.abs(off_diagonal).max()) <= 1e-12 * max(float(np.abs(want).max()), 1e-300):
@@ -140,7 +197,7 @@ def diagnose_values(
     return error, Diagnosis(Code.WRONG_VALUE, f"{label} is wrong{detail}{where}")
 
 
-OVERFLOW_HINT = ("overflows at large inputs: use a numerically stable form "
+OVERFLOW_HINT = ("overflows or underflows at large inputs: use a numerically stable form "
                  "(for a softmax, subtract the max before exponentiating; for e^x, split by the sign of x)")
 
 

@@ -227,7 +227,7 @@ class _Pending:
 
 
 def _run_together(source: str, members: list[_Pending], runner: Runner, poison: frozenset[str],
-                  seed: int) -> tuple[dict[str, CallResult], list[str]]:
+                  seed: int, loads: frozenset[str] = frozenset()) -> tuple[dict[str, CallResult], list[str]]:
     """Run several problems of one submission in as few jobs as possible.
 
     They share one job (one fork) as long as nothing goes wrong; when a problem
@@ -239,8 +239,11 @@ def _run_together(source: str, members: list[_Pending], runner: Runner, poison: 
     pending = list(members)
     while pending:
         config = pending[0].config
+        # A file that uses torch at module level loads in the torch sandbox even for its
+        # numpy problems, whose calls the harness then watches for torch (harness.UseMonitor).
         job = Job(source=source, calls=tuple(call for member in pending for call in member.calls()),
-                  allowed=config.allowed, poison=poison, seed=seed, needs_torch="torch" in config.allowed)
+                  allowed=config.allowed, poison=poison, seed=seed,
+                  needs_torch="torch" in config.allowed or "torch" in poison & loads)
         outcome = runner.run(job)
         if outcome.stdout:
             output.append(outcome.stdout)
@@ -280,9 +283,7 @@ def grade_source(source: str, assignment: Assignment, *, runner: Runner | None =
         if blocked is None:
             bad = import_policy.violations(report.uses, problem.function, config.allowed, allowed_anywhere)
             if bad:
-                module, line = bad[0]
-                where = f" (line {line})" if line else ""
-                blocked = Diagnosis(Code.FORBIDDEN_IMPORT, import_policy.forbidden_message(module, config.allowed) + where)
+                blocked = Diagnosis(Code.FORBIDDEN_IMPORT, import_policy.describe(bad[0], config.allowed))
         if blocked is not None:
             results[problem.id].checks = _blocked(problem, config, blocked, prepared)
             continue
@@ -290,7 +291,8 @@ def grade_source(source: str, assignment: Assignment, *, runner: Runner | None =
 
     output: list[str] = []
     for allowed, members in groups.items():
-        calls, printed = _run_together(source, members, runner, allowed_anywhere - allowed, seed)
+        loads = frozenset(report.uses.module_level) if report.uses else frozenset()
+        calls, printed = _run_together(source, members, runner, allowed_anywhere - allowed, seed, loads)
         output.extend(printed)
         for member in members:
             problem, config = member.config.problem, member.config

@@ -18,6 +18,7 @@ import linecache
 import os
 import random
 import sys
+import threading
 import traceback
 import types
 from typing import Any, BinaryIO
@@ -79,60 +80,219 @@ class CappedWriter(io.TextIOBase):
 
 
 class CallState:
-    """Whether a student call is running: module-level code may *mention* a module
-    another problem allows (a class statement on torch.autograd.Function), but a
-    call for a problem that forbids it may not touch it."""
+    """Whether a student call is running: module-level code may use a module that
+    another problem of the file allows (torch for a custom autograd.Function, or
+    `torch.set_default_dtype` as the course notes do), but a call for a problem
+    that forbids it may not touch it."""
 
     calling = False
+    # The first refusal during the current call: reported even if the submission
+    # catches the error and carries on.
+    refused: ForbiddenImportError | None = None
 
 
-def _poison_module(name: str) -> types.ModuleType:
-    """A stand-in for a module another problem of the file may use: importing it at
-    module level works (so a shared file still loads); touching it during a call
-    raises ForbiddenImportError."""
-
-    class PoisonMeta(type):
-        def __getattr__(cls, attr: str) -> Any:
-            if attr.startswith("__"):
-                raise AttributeError(attr)
-            if CallState.calling:
-                raise ForbiddenImportError(name)
-            return cls
-
-        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-            raise ForbiddenImportError(name)
-
-    poison = PoisonMeta(f"forbidden_{name}", (), {})
-
-    class PoisonModule(types.ModuleType):
-        def __getattr__(self, attr: str) -> Any:
-            if attr.startswith("__"):
-                raise AttributeError(attr)
-            if CallState.calling:
-                raise ForbiddenImportError(name)
-            return poison
-
-    return PoisonModule(name)
+def submission_line() -> int:
+    """The line of the submission's innermost frame on the stack now (0 if none)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_filename == FILENAME:
+            return frame.f_lineno
+        frame = frame.f_back
+    return 0
 
 
-def install_import_guard(namespace: dict, allowed: set[str], poison: set[str]) -> None:
+def _refuse(name: str) -> ForbiddenImportError:
+    error = ForbiddenImportError(name, submission_line())
+    if CallState.calling and CallState.refused is None:
+        CallState.refused = error
+    return error
+
+
+class _StandInMeta(type):
+    """Classes that derive from a stand-in (`class F(torch.autograd.Function)`) still
+    load; their attributes are stand-ins too."""
+
+    def __getattr__(cls, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        if CallState.calling:
+            raise _refuse(cls._stand_in_module)
+        return StandIn(cls._stand_in_module, f"{cls.__name__}.{attr}")
+
+
+def _absorb(self: StandIn, *args: Any, **kwargs: Any) -> StandIn:
+    self._touch()
+    return self
+
+
+class StandIn:
+    """What a module that this job may not load (torch in the numpy sandbox, which
+    does not even contain it) looks like to the submission: module-level code can
+    import it, call it, subclass it and compute with it, so the file loads; any
+    use while a graded call runs raises ForbiddenImportError at the line of use.
+    Converting one to a number cannot be faked, so it is refused at once."""
+
+    __slots__ = ("_stand_in_module", "_stand_in_path")
+
+    def __init__(self, module: str, path: str) -> None:
+        object.__setattr__(self, "_stand_in_module", module)
+        object.__setattr__(self, "_stand_in_path", path)
+
+    def _touch(self) -> None:
+        if CallState.calling:
+            raise _refuse(self._stand_in_module)
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr != "__version__":
+            raise AttributeError(attr)
+        self._touch()
+        return StandIn(self._stand_in_module, f"{self._stand_in_path}.{attr}")
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        self._touch()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> StandIn:
+        self._touch()
+        return StandIn(self._stand_in_module, f"{self._stand_in_path}(...)")
+
+    def __mro_entries__(self, bases: tuple) -> tuple[type]:
+        self._touch()
+        base = _StandInMeta(self._stand_in_path.rsplit(".", 1)[-1], (), {"_stand_in_module": self._stand_in_module})
+        return (base,)
+
+    def __repr__(self) -> str:
+        return f"<{self._stand_in_path}: {self._stand_in_module} is not loaded while this problem is graded>"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __bool__(self) -> bool:
+        self._touch()
+        return True  # a module-level `assert torch.allclose(...)` (a student's own check) passes
+
+    def __len__(self) -> int:
+        self._touch()
+        return 0
+
+    def __iter__(self) -> Any:
+        self._touch()
+        return iter(())
+
+    def __enter__(self) -> StandIn:
+        self._touch()
+        return self
+
+    def __exit__(self, *exc: Any) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        self._touch()
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        self._touch()
+        return self is not other
+
+    def _refuse_number(self, *args: Any) -> Any:
+        raise _refuse(self._stand_in_module)
+
+    __float__ = __int__ = __index__ = __complex__ = _refuse_number
+    __getitem__ = __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __matmul__ = __rmatmul__ = _absorb
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = _absorb
+    __neg__ = __pos__ = __abs__ = __invert__ = __lt__ = __le__ = __gt__ = __ge__ = _absorb
+    __and__ = __rand__ = __or__ = __ror__ = __xor__ = __rxor__ = __lshift__ = __rshift__ = _absorb
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._touch()
+
+    def __delitem__(self, key: Any) -> None:
+        self._touch()
+
+
+class UseMonitor:
+    """Watches a graded call for code of a module the problem forbids but that the
+    file loaded for real (the torch sandbox serves a numpy problem of a file that
+    uses torch at module level). A profile hook sees every Python function and
+    every builtin called: one that belongs to the module is a use, refused with
+    the submission's line (and remembered in CallState.refused)."""
+
+    def __init__(self) -> None:
+        self.packages: dict[str, str] = {}  # top-level module -> its directory, with a trailing separator
+
+    def watch(self, name: str) -> None:
+        module = sys.modules.get(name)
+        location = getattr(module, "__file__", None)
+        if location:
+            self.packages[name] = os.path.dirname(location) + os.sep
+
+    def _owner(self, func: Any) -> str:
+        owner = getattr(func, "__module__", None)
+        if not isinstance(owner, str) or not owner:
+            bound = getattr(func, "__self__", None)
+            owner = type(bound).__module__ if bound is not None else getattr(getattr(func, "__objclass__", None),
+                                                                            "__module__", "")
+        return owner.split(".")[0] if isinstance(owner, str) else ""
+
+    def hook(self, frame: types.FrameType, event: str, arg: Any) -> None:
+        if event == "call":
+            filename = frame.f_code.co_filename
+            for name, prefix in self.packages.items():
+                if filename.startswith(prefix):
+                    self._catch(name)
+        elif event == "c_call":
+            owner = self._owner(arg)
+            if owner in self.packages:
+                self._catch(owner)
+
+    def _catch(self, name: str) -> None:
+        raise _refuse(name)
+
+    def __enter__(self) -> UseMonitor:
+        if self.packages:
+            threading.setprofile(self.hook)
+            sys.setprofile(self.hook)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.packages:
+            sys.setprofile(None)
+            threading.setprofile(None)
+
+
+def install_import_guard(namespace: dict, allowed: set[str], poison: set[str]) -> UseMonitor:
     """Refuse, at run time, imports made by the submission that the policy forbids.
 
     An import is the submission's when the frame asking for it runs in the
     submission's globals (import statements and direct __import__ calls alike).
+    A module in `poison` (allowed for another problem of the file) is the real one
+    at module level when the warm parent has loaded it, watched during calls by the
+    returned monitor, and a StandIn otherwise.
     """
     original_import = builtins.__import__
     original_import_module = importlib.import_module
-    poisoned = {name: _poison_module(name) for name in poison}
+    monitor = UseMonitor()
+    stand_ins: dict[str, StandIn] = {}
 
-    def check(name: str, level: int) -> types.ModuleType | None:
+    def check(name: str, level: int) -> StandIn | None:
         top = name.split(".")[0]
         if level:
-            raise ForbiddenImportError("." * level + name)
-        if top in poisoned and not CallState.calling:
-            return poisoned[top]
+            raise _refuse("." * level + name)
+        if top in poison:
+            if CallState.calling:
+                raise _refuse(top)
+            if top in sys.modules:  # loaded by the warm parent (the torch sandbox): the real thing, watched
+                monitor.watch(top)
+                return None
+            # Not here (the numpy sandbox does not even contain torch), and never worth
+            # importing in a child: the file loads against a stand-in.
+            return stand_ins.setdefault(top, StandIn(top, top))
         if top not in allowed:
-            raise ForbiddenImportError(top)
+            raise _refuse(top)
         return None
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002
@@ -146,11 +306,12 @@ def install_import_guard(namespace: dict, allowed: set[str], poison: set[str]) -
         if sys._getframe(1).f_globals is namespace:
             stand_in = check(name, 1 if name.startswith(".") else 0)
             if stand_in is not None:
-                return stand_in
+                return getattr(stand_in, name.split(".", 1)[1]) if "." in name else stand_in
         return original_import_module(name, package)
 
     builtins.__import__ = guarded_import
     importlib.import_module = guarded_import_module
+    return monitor
 
 
 # ---------------------------------------------------------------- errors
@@ -170,14 +331,21 @@ def student_traceback(exc: BaseException) -> str:
     return text
 
 
-def _forbidden_name(exc: BaseException) -> str | None:
+def _forbidden(exc: BaseException) -> ForbiddenImportError | None:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         if isinstance(exc, ForbiddenImportError):
-            return str(exc.args[0]) if exc.args else "?"
+            return exc
         exc = exc.__cause__ or exc.__context__
     return None
+
+
+def forbidden_report(exc: ForbiddenImportError) -> dict[str, Any]:
+    """The wire form of a refused import or use: the module, and the line in `message`."""
+    module = str(exc.args[0]) if exc.args else "?"
+    line = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+    return {"status": "forbidden_import", "module": module[:200], "message": f"line {line}" if line else ""}
 
 
 _REFUSED_BY_SANDBOX = {errno.EROFS, errno.EPERM, errno.EACCES}
@@ -185,9 +353,9 @@ _FILE_LIMITS = {errno.EFBIG, errno.ENOSPC, errno.EDQUOT}  # the scratch space is
 
 
 def _failure(exc: BaseException, writer: CappedWriter) -> dict[str, Any]:
-    forbidden = _forbidden_name(exc)
+    forbidden = _forbidden(exc)
     if forbidden is not None:
-        return {"status": "forbidden_import", "module": forbidden}
+        return forbidden_report(forbidden)
     if isinstance(exc, OutputLimitExceeded) or writer.overflowed:
         return {"status": "output_limit", "message": str(exc)[:200]}
     if isinstance(exc, MemoryError):
@@ -259,7 +427,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
     module.__file__ = FILENAME
     namespace = module.__dict__
     sys.modules[MODULE_NAME] = module
-    install_import_guard(namespace, set(job["allowed"]), set(job.get("poison", ())))
+    monitor = install_import_guard(namespace, set(job["allowed"]), set(job.get("poison", ())))
 
     try:
         code = compile(source, FILENAME, "exec", dont_inherit=True)
@@ -272,6 +440,10 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
         _emit(out, {"event": "load_failed", **failure, "stdout": writer.getvalue()}, flush=True)
         return
     _emit(out, {"event": "loaded"})
+    if monitor.packages:
+        import gc
+
+        gc.collect()  # garbage of module-level code must not be finalized (by torch) during a call
 
     for call in job["calls"]:
         key = call["key"]
@@ -289,14 +461,19 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
         extra: dict[str, Any] = {}
         try:
             args = _decode_args(call["args"], blobs)
-            CallState.calling = True
+            CallState.calling, CallState.refused = True, None
             try:
-                if call.get("harness") == HarnessKind.TORCH_FUNCTION:
-                    value, extra = _call_torch_function(function, args)
-                else:
-                    value = function(*args)
+                with monitor:
+                    if call.get("harness") == HarnessKind.TORCH_FUNCTION:
+                        value, extra = _call_torch_function(function, args)
+                    else:
+                        value = function(*args)
             finally:
                 CallState.calling = False
+            if CallState.refused is not None:  # a refusal the submission caught and carried on after
+                raise CallState.refused
+            if isinstance(value, StandIn):
+                raise _refuse(value._stand_in_module)
             if writer.overflowed:
                 raise OutputLimitExceeded("printed more than 64 KiB")
             value_blobs: list[bytes] = []

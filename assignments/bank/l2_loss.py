@@ -82,9 +82,9 @@ PROBLEM = register(Problem(
                 residual_reversed, expect="sign_flipped"),
         Mistake("wrt_x", "it looks like (w^T x - y) w: that is the gradient with respect to x, not w", wrt_x),
         Mistake("residual_only", "the chain rule's inner derivative d(w^T x)/dw = x is missing", residual_only),
-        # With one example every answer of the form c * x is a multiple of the gradient.
-        Mistake("target_dropped", "it looks like (w^T x) x: the -y term of the residual is missing", target_dropped,
-                expect="scaled"),
+        # With one example every answer of the form c * x is a multiple of the gradient, by a
+        # factor that means nothing: a wrong value, with its hint.
+        Mistake("target_dropped", "it looks like (w^T x) x: the -y term of the residual is missing", target_dropped),
         Mistake("row_vector", "x^T is (1, n): the gradient has the shape of w", row_vector, expect="transposed"),
     ),
 ))

@@ -76,7 +76,7 @@ def test_a_transposed_answer_cannot_have_the_right_shape(problem_id, hw1):
 def _samples(problem_id: str, kind: TrialKind):
     problem = get_problem(problem_id)
     trial = Trial(kind, 0 if kind is TrialKind.REGULAR else 3, visible=True)
-    return [problem.sample(trial_rng(seed, problem, trial), trial) for seed in SEEDS]
+    return [problem.sample(trial_rng(seed, problem, trial, 0), trial) for seed in SEEDS]
 
 
 @pytest.mark.parametrize("kind", list(TrialKind))
@@ -111,4 +111,4 @@ def test_l2_points_are_non_degenerate_and_name_the_batch_size():
     problem = get_problem("l2_loss_batch")
     for point in _samples("l2_loss_batch", TrialKind.REGULAR):
         assert point["X"].shape == (6, 4) and point["w"].shape == (4, 1) and point["y"].shape == (6, 1)
-        assert dict(problem.scale_names(point)) == {"m": 6}
+        assert dict(problem.scale_names(point)) == {"m": 6, "m/n": 1.5}

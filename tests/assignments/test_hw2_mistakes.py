@@ -175,7 +175,7 @@ def linear_l2_grads(W, b, x, y):
 """, "wrong_type", ('"x"',)),
     # logistic
     Case("logistic", "naive exp", logistic("np.exp(-m) / (1 + np.exp(-m))"), "not_finite",
-         ("overflows at large inputs",), stability_only=True),
+         ("overflows or underflows at large inputs",), stability_only=True),
     Case("logistic", "regulariser dropped", logistic(STABLE, "-lam * y * s * x"), "wrong_value",
          ("gradient of 1/2 ||w||^2",)),
     Case("logistic", "label y dropped", logistic(STABLE, "w - lam * s * x"), "wrong_value", ("factor y",)),

@@ -176,3 +176,125 @@ def test_the_same_seed_gives_the_same_document_and_another_seed_other_inputs(gra
     assert first["checks"] == again["checks"]
     visible = [next(c for c in r["checks"] if c["category"] == "value")["details"]["inputs"]["x"] for r in (first, other)]
     assert visible[0] != visible[1]
+
+
+# ---------------------------------------------------------------- real dtypes
+
+TANH_REGRESSION = """
+import numpy as np
+
+def tanh_regression_grad(w, b, x, y):
+    t = np.tanh(w * x + b)
+    d_b = -2.0 * (y - t) * (1.0 - t**2)
+    return {ret}
+"""
+
+
+def test_any_real_dtype_is_accepted_wherever_a_number_a_tuple_or_a_list_is(grade):
+    for ret in ("np.array([d_b * x, d_b], dtype=np.float32)",  # one 1-D float32 array for two outputs
+                "(np.float32(d_b * x), np.float64(d_b))",  # numpy scalars
+                "[np.array(d_b * x, dtype=np.float32), d_b]",  # a list, a 0-d float32 array in it
+                "np.array([d_b * x, d_b], dtype=np.longdouble)"):
+        result = grade("tanh_regression", TANH_REGRESSION.format(ret=ret))
+        assert result["score"] == result["max_score"], (ret, [c["message"] for c in result["checks"] if not c["passed"]])
+
+
+def test_integer_arrays_and_numpy_integer_scalars_compare_in_float64(grade):
+    # A sigmoid derivative that is 0 everywhere cannot be right; an integer-valued answer can:
+    # the gradient of x^T (A x + z) at integer points.
+    source = """
+    import numpy as np
+
+    def quadratic_form_grad(x, A, z):
+        g = (A + A.T) @ x + z
+        return g.astype(np.float32)
+    """
+    result = grade("quadratic_form", source)
+    assert result["score"] == result["max_score"]
+    assert any("float32" in note for note in result["notes"])
+
+
+def test_complex_bool_object_and_string_answers_are_refused_with_the_dtype_named(grade):
+    for body, says in (("return (x + 0j) * 0.25", "complex"), ("return x > 0", "boolean"),
+                       ("return np.array([[str(v) for v in row] for row in x])", "str"),
+                       ("return [[None] * x.shape[1]] * x.shape[0]", "not a rectangular array of numbers")):
+        result = grade("sigmoid", f"import numpy as np\n\ndef sigmoid_grad(x):\n    {body}\n")
+        assert result["diagnosis"] == "wrong_type", body
+        assert says in result["checks"][0]["message"], result["checks"][0]["message"]
+
+
+def test_a_bool_where_a_number_is_expected_is_refused(grade):
+    result = grade("tanh_regression", TANH_REGRESSION.format(ret="(True, d_b)"))
+    assert result["diagnosis"] == "wrong_type" and "bool" in result["checks"][0]["message"]
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_an_all_zero_answer_is_told_it_is_zero_not_off_by_a_factor_0(grade):
+    result = grade("sigmoid", "import numpy as np\n\ndef sigmoid_grad(x):\n    return np.zeros_like(x)\n")
+    text = " ".join(c["message"] for c in result["checks"])
+    assert result["diagnosis"] == "wrong_value"
+    assert "is 0 everywhere" in text and "factor 0" not in text
+
+
+def test_an_answer_that_underflows_to_zero_at_large_inputs_is_told_so():
+    from graders.diagnosis import diagnose_values
+
+    want = np.array([[0.3], [-1.2]])
+    _, diagnosis = diagnose_values("dw", np.zeros((2, 1)), want, 1e-4, stability=True)
+    assert diagnosis.code == "wrong_value" and "underflowed or overflowed" in diagnosis.message
+    _, diagnosis = diagnose_values("dw", np.zeros((2, 1)), want, 1e-4, stability=False)
+    assert "0 everywhere" in diagnosis.message and "underflow" not in diagnosis.message
+
+
+def test_scaled_is_only_said_for_a_factor_that_means_something():
+    from graders.diagnosis import diagnose_values
+
+    rng = np.random.default_rng(3)
+    want = rng.standard_normal((5, 1))
+    for factor, code in ((2.0, "scaled"), (0.5, "scaled"), (1 / 3, "scaled"), (-1.0, "sign_flipped"),
+                         (1.002, "wrong_value"), (1.98, "wrong_value"), (-0.37, "wrong_value")):
+        _, diagnosis = diagnose_values("dw", factor * want, want, 1e-4)
+        assert diagnosis.code == code, (factor, diagnosis)
+    _, diagnosis = diagnose_values("dw", 1.98 * want, want, 1e-4)
+    assert "largest error" in diagnosis.message and "factor" not in diagnosis.message
+    # A size of the problem is meaningful: the missing 1/m.
+    _, diagnosis = diagnose_values("dw", 7.0 * want, want, 1e-4, scale_names={"m": 7})
+    assert diagnosis.code == "scaled" and "1/m" in diagnosis.message
+
+
+def test_nearly_parallel_vectors_in_a_stability_trial_are_a_wrong_value():
+    from graders.diagnosis import diagnose_values
+
+    huge = np.array([[800.0], [-600.0], [0.5]])
+    want = huge + np.array([[1.0], [1.0], [1.0]])
+    _, diagnosis = diagnose_values("dw", huge, want, 1e-4, stability=True)
+    assert diagnosis.code == "wrong_value" and "largest error" in diagnosis.message
+
+
+def test_iterates_are_not_told_about_the_gradient_layout(grade):
+    source = """
+    import numpy as np
+
+    def gd_iterates(alpha, steps):
+        w = np.zeros((steps + 1, 1))
+        for t in range(steps):
+            w[t + 1] = w[t] - alpha * (w[t] - 100.0)
+        return {ret}
+    """
+    for ret, code in (("w", "wrong_shape"), ("w.T", "wrong_shape")):
+        result = grade("gd_trajectory", source.format(ret=ret))
+        text = " ".join(c["message"] for c in result["checks"])
+        assert result["diagnosis"] == code
+        assert "gradient" not in text and "denominator" not in text, text
+    text = " ".join(c["message"] for c in grade("gd_trajectory", source.format(ret="w"))["checks"])
+    assert "1-D array" in text
+
+
+def test_a_torch_import_inside_a_numpy_problem_is_refused_with_its_line(grade):
+    source = "import numpy as np\n\ndef sigmoid_grad(x):\n    s = 1 / (1 + np.exp(-x))\n    m = __import__('tor' + 'ch')\n    return s * (1 - s)\n"
+    result = grade("sigmoid", source)
+    message = result["checks"][0]["message"]
+    assert result["diagnosis"] == "forbidden_import"
+    assert "`torch`" in message and "line 5" in message

@@ -1,6 +1,9 @@
 """Imports are checked statically before running and again at run time."""
 
 import ast
+import textwrap
+
+import pytest
 
 from graders import import_policy
 from graders.assignment import DEFAULT_WEIGHTS, Assignment, ProblemConfig
@@ -57,7 +60,8 @@ def test_os_subprocess_and_relative_imports_are_refused_statically():
     tree = ast.parse("import os\nfrom . import x\nimport numpy.linalg\n")
     use = import_policy.analyze(tree)
     bad = import_policy.violations(use, "f", DEFAULT_ALLOWED, DEFAULT_ALLOWED)
-    assert [module for module, _ in bad] == ["os", "."]
+    assert [violation.module for violation in bad] == ["os", "."]
+    assert [violation.line for violation in bad] == [1, 2]
 
 
 def _two_problem_assignment(torch_for: str) -> Assignment:
@@ -99,3 +103,197 @@ def test_a_module_allowed_for_one_problem_only_condemns_the_functions_that_use_i
     document = grade_source(uses_torch, _two_problem_assignment("sigmoid"), runner=runner)
     assert document["problems"][0]["score"] == document["problems"][0]["max_score"]
     assert document["problems"][1]["diagnosis"] == "forbidden_import"
+
+
+TORCH_TOO = DEFAULT_ALLOWED | {"torch"}
+
+
+def reached(source: str, function: str = "f") -> list[tuple[str, int, str]]:
+    """(module, line, helper) for each module that stops `function` when torch is allowed elsewhere."""
+    use = import_policy.analyze(ast.parse(textwrap.dedent(source)))
+    return [(v.module, v.line, v.via) for v in import_policy.violations(use, function, DEFAULT_ALLOWED, TORCH_TOO)]
+
+
+# Each is (source, what stops `f`): a name spelled like a torch import is the import
+# only where Python's scoping rules make it so.
+SCOPE_CASES = {
+    "a local assigned after the import": ("""
+        from torch.autograd import grad
+        import numpy as np
+        def f(x):
+            grad = np.ones_like(x)
+            return grad
+        """, []),
+    "a parameter": ("""
+        import torch
+        def f(torch):
+            return torch * 2
+        """, []),
+    "a comprehension variable": ("""
+        from torch.autograd import grad
+        def f(x):
+            return [grad * 2 for grad in x]
+        """, []),
+    "a lambda parameter": ("""
+        from torch.autograd import grad
+        def f(x):
+            g = lambda grad: grad + 1
+            return g(x)
+        """, []),
+    "a name deleted in the function": ("""
+        import torch
+        def f(x):
+            torch = 5
+            del torch
+            return x
+        """, []),
+    "an enclosing function's local, through nonlocal": ("""
+        import torch
+        def f(x):
+            torch = 1
+            def g():
+                nonlocal torch
+                torch = 2
+                return torch
+            return g()
+        """, []),
+    "a class attribute read in the class body": ("""
+        import torch
+        def f(x):
+            class A:
+                torch = 3
+                y = torch + 1
+            return A.y
+        """, []),
+    "an exception name": ("""
+        import torch
+        def f(x):
+            try:
+                return x
+            except Exception as torch:
+                return torch
+        """, []),
+    "a walrus in a comprehension (binds in the function)": ("""
+        from torch.autograd import grad
+        def f(x):
+            values = [(grad := v) for v in x]
+            return grad
+        """, []),
+    "the import itself": ("""
+        from torch.autograd import grad
+        def f(x):
+            return grad(x)
+        """, [("torch", 4, "")]),
+    "a global declaration": ("""
+        from torch.autograd import grad
+        def f(x):
+            global grad
+            return grad
+        """, [("torch", 5, "")]),
+    "a method, which skips its class body": ("""
+        import torch
+        def f(x):
+            class A:
+                torch = 3
+                def m(self):
+                    return torch
+            return A().m()
+        """, [("torch", 7, "")]),
+    "an alias": ("""
+        import torch
+        t = torch
+        def f(x):
+            return t.exp(x)
+        """, [("torch", 5, "")]),
+    "a chain of aliases": ("""
+        import torch as T
+        F = T.nn.functional
+        act = F.relu
+        def f(x):
+            y = x
+            return act(y)
+        """, [("torch", 7, "")]),
+    "a helper that uses it": ("""
+        import torch
+        def helper(x):
+            return torch.exp(x)
+        def f(x):
+            return helper(x)
+        """, [("torch", 4, "helper")]),
+    "a default value": ("""
+        import torch
+        def f(x, e=torch.exp):
+            return e(x)
+        """, [("torch", 3, "")]),
+    "a literal dynamic import at module level": ("""
+        t = __import__("torch")
+        def f(x):
+            return t.exp(x)
+        """, [("torch", 4, "")]),
+    "an import into a global from another function": ("""
+        def setup():
+            global T
+            import torch as T
+        def f(x):
+            return T.exp(x)
+        """, [("torch", 6, "")]),
+    "a module-level tensor": ("""
+        import torch
+        W = torch.ones(3)
+        def f(x):
+            return x + W.numpy()
+        """, [("torch", 5, "")]),
+}
+
+
+@pytest.mark.parametrize("case", list(SCOPE_CASES), ids=list(SCOPE_CASES))
+def test_names_are_resolved_by_scope_not_by_spelling(case):
+    source, expected = SCOPE_CASES[case]
+    assert reached(source) == expected
+
+
+def test_module_level_use_of_an_allowed_module_condemns_no_function():
+    source = """
+    import numpy as np
+    import torch
+    torch.set_default_dtype(torch.float64)
+    torch.manual_seed(0)
+
+    def f(x):
+        return np.exp(x)
+    """
+    assert reached(source) == []
+
+
+def test_a_file_nested_too_deeply_for_the_scope_walk_is_read_by_spelling():
+    depth = 2000
+    source = "import torch\ndef f(x):\n    return " + "(" * 180 + "torch" + ")" * 180 + "\n"
+    source += "def g(x):\n    y = " + " + ".join(["x"] * depth) + "\n    return y\n"
+    use = import_policy.analyze(ast.parse(source))
+    assert [v.module for v in import_policy.violations(use, "f", DEFAULT_ALLOWED, TORCH_TOO)] == ["torch"]
+    assert import_policy.violations(use, "g", DEFAULT_ALLOWED, TORCH_TOO) == []
+
+
+def test_the_message_names_the_module_the_function_and_the_line(runner):
+    source = """
+    import numpy as np
+    import torch
+
+    def helper(x):
+        return torch.sigmoid(torch.tensor(x)).numpy()
+
+    def sigmoid_grad(x):
+        s = helper(x)
+        return s * (1 - s)
+    """
+    document = grade_source(textwrap.dedent(source), _two_problem_assignment("softmax"), runner=runner)
+    sigmoid = document["problems"][0]
+    message = sigmoid["checks"][0]["message"]
+    assert sigmoid["diagnosis"] == "forbidden_import"
+    assert "`torch`" in message and "`sigmoid_grad` calls `helper`, which uses it on line 6" in message
+
+
+def test_a_module_no_problem_allows_condemns_the_file_at_its_import_line(grade):
+    result = grade("sigmoid", "import numpy as np\nimport torch\n\ndef sigmoid_grad(x):\n    return x\n")
+    assert result["diagnosis"] == "forbidden_import"
+    assert "`torch`" in result["checks"][0]["message"] and "(line 2)" in result["checks"][0]["message"]
