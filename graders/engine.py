@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from graders import ENGINE_VERSION, import_policy
+from graders import ENGINE_VERSION, import_policy, wire
 from graders.assignment import Assignment, ProblemConfig
 from graders.checks import TrialOutcome, evaluate_trial, extract_outputs
 from graders.diagnosis import Code, Diagnosis
@@ -112,7 +112,8 @@ def detect_problems(source: str, candidates: Iterable[Problem]) -> list[Problem]
 
 
 def _listing(array: np.ndarray) -> Any:
-    if array.size > VISIBLE_LIMIT:
+    # The extent, not the size: np.empty((10**6, 0)) has no elements but a million rows.
+    if array.size > VISIBLE_LIMIT or wire.array_extent(array.shape) > VISIBLE_LIMIT:
         return f"array of shape {tuple(array.shape)} (too large to show)"
     return array.tolist()
 

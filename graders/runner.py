@@ -9,6 +9,7 @@ its message stream is read, timed and interpreted is shared here.
 from __future__ import annotations
 
 import io
+import math
 import os
 import resource
 import select
@@ -38,6 +39,14 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """A submission's wall-clock budget: `total` seconds in all, `left` for this job."""
+
+    total: float
+    left: float
+
+
+@dataclass(frozen=True)
 class Job:
     """Everything one child process needs; one submission's calls only."""
 
@@ -48,6 +57,7 @@ class Job:
     seed: int = 0
     needs_torch: bool = False
     call_timeout: float = CALL_TIMEOUT
+    budget: Budget | None = None  # trusted side only: when to stop the whole job
 
     def encode(self) -> bytes:
         blobs: list[bytes] = []
@@ -80,6 +90,7 @@ class Job:
 CHILD_STATUSES = {"ok", "missing_function", "exception", "forbidden_import", "wrong_type",
                   "syntax_error", "output_limit", "memory_limit", "forbidden_operation"}
 CONTAINMENT_STATUSES = {"timeout", "memory_limit", "crashed", "forbidden_operation", "output_limit"}
+BUDGET = "budget"  # extra["reason"] of a call not run because the submission used its time budget
 
 
 @dataclass
@@ -91,11 +102,20 @@ class CallResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def budget_spent(key: str, budget: Budget) -> CallResult:
+    """A call that did not run (or was stopped) because the submission's time ran out."""
+    return CallResult(key, "not_run", message=f"the submission used its whole time budget ({budget.total:g} s)",
+                      extra={"reason": BUDGET})
+
+
 @dataclass
 class JobResult:
     calls: dict[str, CallResult]
     stdout: str = ""
     seconds: float = 0.0
+    # Why this result may not be the submission's doing (the child for the job was
+    # killed or stopped from outside, the sandbox died): the runner runs it again.
+    disturbed: str = ""
 
 
 class Ending(Enum):
@@ -114,75 +134,107 @@ _SIGNAL_STATUS = {
 
 class JobCollector:
     """Reads a child's message stream as it arrives, knows when the next message is
-    due, and turns the whole into a JobResult however the child ended."""
+    due, and turns the whole into a JobResult however the child ended.
+
+    Everything here comes from code the grader does not trust: each message is
+    checked against the job (known keys, known statuses, in order) and every field
+    is capped, so a forged stream ends as a diagnosis, never as an exception.
+    """
 
     def __init__(self, job: Job, startup_allowance: float = 0.0) -> None:
         self.job = job
-        self.buffer = bytearray()
-        self.offset = 0
+        self.keys = [call.key for call in job.calls]
+        self.reader = wire.MessageReader()
+        self.messages = 0
+        self.max_messages = 3 * len(job.calls) + 8  # loaded, begin + result per call, done
         self.results: dict[str, CallResult] = {}
         self.current: str | None = None
         self.loaded = False
-        self.load_failure: dict[str, Any] | None = None
+        self.load_failure: CallResult | None = None
         self.done = False
         self.stdout = ""
         self.protocol_error = ""
         self.started = time.monotonic()
-        self.due = self.started + startup_allowance + job.call_timeout
+        start = self.started + startup_allowance
         # However many "begin" messages a child sends, the job as a whole ends here.
-        self.hard_due = self.started + startup_allowance + job.call_timeout * (len(job.calls) + 1)
+        self.hard_due = start + job.call_timeout * (len(job.calls) + 1)
+        self.budget_due = start + max(job.budget.left, 0.0) if job.budget is not None else math.inf
+        self.hard_due = min(self.hard_due, self.budget_due)
+        self.due = min(start + job.call_timeout, self.hard_due)
 
     def feed(self, data: bytes) -> bool:
-        """Take bytes from the child. False once it has sent more than allowed."""
-        self.buffer += data
-        if len(self.buffer) > wire.MAX_RESULT_BYTES:
+        """Take bytes from the child. False once it has sent more than allowed or
+        something malformed (then `protocol_error` says what)."""
+        if self.reader.received + len(data) > wire.MAX_RESULT_BYTES:
             return False
         try:
-            messages, consumed = wire.parse_messages(bytes(self.buffer[self.offset :]))
+            messages = self.reader.feed(data)
         except wire.WireError as exc:
             self.protocol_error = str(exc)
             return False
-        self.offset += consumed
         for message in messages:
-            self._take(message)
+            self.messages += 1
+            if self.messages > self.max_messages:
+                self.protocol_error = "more messages than the job has calls"
+                return False
+            problem = self._take(message)
+            if problem:
+                self.protocol_error = problem
+                return False
+            if self.done:
+                break
         return True
 
-    def _take(self, message: wire.Message) -> None:
+    def _take(self, message: wire.Message) -> str:
+        """Apply one message; a non-empty string says why it is not acceptable."""
         header = message.header
         event = header.get("event")
         now = time.monotonic()
         if event == "loaded":
             self.loaded = True
         elif event == "load_failed":
-            self.load_failure = header
+            self.load_failure = _load_failure(header)
             self.done = True
-        elif event == "begin":
-            self.current = str(header.get("key"))
-            self.due = min(now + self.job.call_timeout, self.hard_due)
-        elif event == "result":
-            key = str(header.get("key"))
-            self.results[key] = _call_result(key, header, message.blobs)
-            self.current = None
+        elif event in ("begin", "result"):
+            key = header.get("key")
+            if not isinstance(key, str) or key not in self.keys:
+                return f"a message for an unknown call {wire.capped_text(repr(key), 60)}"
+            if key in self.results:
+                return f"a second result for {key}"
+            if event == "begin":
+                self.current = key
+            else:
+                self.results[key] = _call_result(key, header, message.blobs)
+                self.current = None
             self.due = min(now + self.job.call_timeout, self.hard_due)
         elif event == "done":
-            self.stdout = str(header.get("stdout", ""))[: 64 * 1024]
+            self.stdout = wire.capped_text(header.get("stdout", ""), wire.MAX_STDOUT)
             self.done = True
+        else:
+            return f"an unknown event {wire.capped_text(repr(event), 60)}"
+        return ""
 
-    def finish(self, ending: Ending, returncode: int | None = None) -> JobResult:
-        status, message = self._containment(ending, returncode)
-        keys = [call.key for call in self.job.calls]
+    def finish(self, ending: Ending, returncode: int | None = None, sandbox_failure: str = "") -> JobResult:
+        """The job's result. `sandbox_failure` says the sandbox itself failed under
+        the job (not the submission): calls without a result are then told so."""
+        budget_spent_now = ending is Ending.TIMED_OUT and self.due >= self.budget_due and self.job.budget is not None
+        if sandbox_failure:
+            status, message = "crashed", (f"the grader's sandbox failed while running your code ({sandbox_failure}); "
+                                          "this is not your code's fault: please submit again")
+        else:
+            status, message = self._containment(ending, returncode)
         # Calls run in order, so the first one without a result is the one that was
         # running, even if its "begin" never reached us.
-        running = self.current or next((key for key in keys if key not in self.results), None)
+        running = self.current or next((key for key in self.keys if key not in self.results), None)
         results: dict[str, CallResult] = {}
-        for key in keys:
+        for key in self.keys:
             if self.load_failure is not None:
                 failure = self.load_failure
-                results[key] = CallResult(key, str(failure.get("status", "exception")),
-                                          message=str(failure.get("message", failure.get("module", ""))),
-                                          extra={"phase": "load", **{k: v for k, v in failure.items() if k == "module"}})
+                results[key] = CallResult(key, failure.status, message=failure.message, extra=dict(failure.extra))
             elif key in self.results:
                 results[key] = self.results[key]
+            elif budget_spent_now:
+                results[key] = budget_spent(key, self.job.budget)
             elif status is not None and (key == running or not self.loaded):
                 results[key] = CallResult(key, status, message=message)
             elif status is not None:
@@ -196,7 +248,7 @@ class JobCollector:
             return "timeout", f"ran longer than {self.job.call_timeout:g} s: an infinite loop?"
         if ending is Ending.TOO_MUCH_OUTPUT:
             if self.protocol_error:
-                return "crashed", f"sent a malformed result ({self.protocol_error})"
+                return "crashed", f"sent a malformed result ({wire.capped_text(self.protocol_error, 300)})"
             return "output_limit", f"returned more than {wire.MAX_RESULT_BYTES // (1024 * 1024)} MiB of results"
         if returncode is not None and returncode < 0:
             sig = -returncode
@@ -212,17 +264,47 @@ class JobCollector:
         return "crashed", "exited before returning (os._exit or sys.exit?)"
 
 
+def _extras(header: dict[str, Any]) -> dict[str, Any]:
+    """The optional fields a call's result may carry, each checked and capped."""
+    extra: dict[str, Any] = {}
+    if "module" in header:
+        extra["module"] = wire.capped_text(header["module"], 200)
+    if "gradcheck" in header:
+        report = header["gradcheck"]
+        if isinstance(report, dict):
+            extra["gradcheck"] = {"passed": report.get("passed") is True,
+                                  "message": wire.capped_text(report.get("message", ""))}
+        else:
+            extra["gradcheck"] = {"passed": False, "message": "the gradcheck report could not be read"}
+    return extra
+
+
+def _status(header: dict[str, Any]) -> str | None:
+    status = header.get("status", "crashed")
+    return status if isinstance(status, str) and status in CHILD_STATUSES else None
+
+
+def _load_failure(header: dict[str, Any]) -> CallResult:
+    status = _status(header)
+    if status is None or status == "ok":
+        return CallResult("", "crashed", message="reported an unknown status while loading the file",
+                          extra={"phase": "load"})
+    extra = {"phase": "load", **{k: v for k, v in _extras(header).items() if k == "module"}}
+    message = wire.capped_text(header.get("message", extra.get("module", "")))
+    return CallResult("", status, message=message, extra=extra)
+
+
 def _call_result(key: str, header: dict[str, Any], blobs: list[bytes]) -> CallResult:
-    status = str(header.get("status", "crashed"))
-    if status not in CHILD_STATUSES:
-        return CallResult(key, "crashed", message=f"reported an unknown status {status[:40]!r}")
-    extra = {k: header[k] for k in ("gradcheck", "module") if k in header}
+    status = _status(header)
+    if status is None:
+        return CallResult(key, "crashed", message=f"reported an unknown status {wire.capped_text(repr(header.get('status')), 40)}")
+    extra = _extras(header)
     if status != "ok":
-        return CallResult(key, status, message=str(header.get("message", ""))[:4096], extra=extra)
+        return CallResult(key, status, message=wire.capped_text(header.get("message", "")), extra=extra)
     try:
         value = wire.decode_value(header.get("value"), blobs)
     except wire.WireError as exc:
-        return CallResult(key, "wrong_type", message=f"the returned value could not be read: {exc}")
+        return CallResult(key, "wrong_type", message=f"the returned value could not be read: {wire.capped_text(str(exc), 300)}")
     return CallResult(key, "ok", value=value, extra=extra)
 
 
@@ -290,7 +372,9 @@ class SubprocessRunner:
                 process.stdin.close()
             except BrokenPipeError:
                 pass
-            startup = 3.0 if job.needs_torch else 1.0
+            # A fresh interpreter imports numpy (and torch, seconds on a loaded machine) before the
+            # submission is even read: that is not the submission's time.
+            startup = 10.0 if job.needs_torch else 2.0
 
             def kill() -> None:
                 try:

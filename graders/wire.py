@@ -1,9 +1,10 @@
 """The only format that crosses the sandbox boundary: length-prefixed frames of
 JSON and npy bytes.
 
-Nothing here unpickles. The trusted side checks every npy header (dtype, shape,
-size) before `np.load(allow_pickle=False)` touches the bytes, and caps the
-JSON it parses, so a hostile child can at worst send data that fails a check.
+Nothing here unpickles. The trusted side checks every npy header (dtype, number
+of axes, every extent) before `np.load(allow_pickle=False)` touches the bytes,
+bounds the JSON it parses and the values it rebuilds, so a hostile child can at
+worst send data that fails a check: a `WireError`, never another exception.
 """
 
 from __future__ import annotations
@@ -18,14 +19,28 @@ from typing import Any, BinaryIO
 import numpy as np
 
 MAX_RESULT_BYTES = 8 * 1024 * 1024  # per job, everything the child sends back
-MAX_ELEMENTS = 2_000_000  # per array
+MAX_ELEMENTS = 2_000_000  # per array, counting a zero-length axis as 1 (np.empty((10**9, 0)) is not small)
+MAX_AXES = 8  # numpy allows 64; no answer has more than a few
 MAX_ITEMS = 100_000  # list/dict entries per returned value
+MAX_BLOBS = 4096  # arrays per message
 MAX_DEPTH = 8
+MAX_TEXT = 4 * 1024  # any text field: an error message, a module name, a dict key
+MAX_STDOUT = 64 * 1024  # what a submission printed, over the whole job
 _LENGTH = struct.Struct(">I")
 
 
 class WireError(ValueError):
     """The child sent something that is not a well-formed result."""
+
+
+def capped_text(value: Any, cap: int = MAX_TEXT) -> str:
+    """A text field from the child, whatever it sent: a str of at most `cap` characters."""
+    if not isinstance(value, str):
+        value = "" if value is None else type(value).__name__
+    if len(value) > cap:
+        marker = f"\n... (truncated at {cap // 1024} KiB)" if cap >= 1024 else "..."
+        value = value[: cap - len(marker)] + marker
+    return value
 
 
 # ---------------------------------------------------------------- frames
@@ -65,27 +80,91 @@ class Message:
     blobs: list[bytes]
 
 
+def _header(frame: bytes) -> dict[str, Any]:
+    try:
+        header = json.loads(frame.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: also ints of 5000 digits
+        raise WireError(f"malformed message header: {capped_text(str(exc), 200)}") from None
+    if not isinstance(header, dict):
+        raise WireError("message header is not an object")
+    count = header.get("blobs", 0)
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_BLOBS:
+        raise WireError("bad blob count")
+    return header
+
+
 def parse_messages(data: bytes) -> tuple[list[Message], int]:
     """Group whole frames into messages; also return how many bytes they used, so a
     stream read in pieces can resume. A truncated tail (a killed child) waits."""
     frames, ends = split_frames(data)
     messages, i, consumed = [], 0, 0
     while i < len(frames):
-        try:
-            header = json.loads(frames[i].decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            raise WireError(f"malformed message header: {exc}") from None
-        if not isinstance(header, dict):
-            raise WireError("message header is not an object")
+        header = _header(frames[i])
         count = header.get("blobs", 0)
-        if not isinstance(count, int) or count < 0:
-            raise WireError("bad blob count")
         if i + 1 + count > len(frames):
             break
         messages.append(Message(header, frames[i + 1 : i + 1 + count]))
         i += 1 + count
         consumed = ends[i - 1]
     return messages, consumed
+
+
+class MessageReader:
+    """Messages from a stream that arrives in pieces. Each byte is looked at once
+    (a large result read 64 KiB at a time is not re-scanned on every read), and a
+    message's header is parsed only once its frames are all here."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.offset = 0  # start of the first message not yet returned
+        self.received = 0
+        self._parsed: tuple[int, dict[str, Any]] | None = None  # the header at offset, if already parsed
+
+    def feed(self, data: bytes) -> list[Message]:
+        self.received += len(data)
+        self.buffer += data
+        messages = []
+        while True:
+            found = self._next_message()
+            if found is None:
+                break
+            header, ends = found
+            view = memoryview(self.buffer)
+            blobs, pos = [], self._frame_end(self.offset)
+            while pos < ends:
+                (length,) = _LENGTH.unpack_from(view, pos)
+                blobs.append(bytes(view[pos + _LENGTH.size : pos + _LENGTH.size + length]))
+                pos += _LENGTH.size + length
+            view.release()
+            messages.append(Message(header, blobs))
+            self.offset = ends
+        if self.offset > (1 << 20) and self.offset * 2 > len(self.buffer):
+            del self.buffer[: self.offset]  # drop what was consumed, now and then
+            self.offset = 0
+            self._parsed = None
+        return messages
+
+    def _next_message(self) -> tuple[dict[str, Any], int] | None:
+        """The next message's header and where the message ends, or None if it is not all here."""
+        frame_end = self._frame_end(self.offset)
+        if frame_end is None:
+            return None
+        if self._parsed is None or self._parsed[0] != self.offset:
+            self._parsed = (self.offset, _header(bytes(self.buffer[self.offset + _LENGTH.size : frame_end])))
+        header = self._parsed[1]
+        pos: int | None = frame_end
+        for _ in range(header.get("blobs", 0)):
+            pos = self._frame_end(pos)
+            if pos is None:
+                return None
+        return header, pos
+
+    def _frame_end(self, pos: int) -> int | None:
+        if pos + _LENGTH.size > len(self.buffer):
+            return None
+        (length,) = _LENGTH.unpack_from(self.buffer, pos)
+        end = pos + _LENGTH.size + length
+        return end if end <= len(self.buffer) else None
 
 
 # ---------------------------------------------------------------- arrays
@@ -98,8 +177,15 @@ def array_to_npy(array: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+def array_extent(shape: tuple[int, ...]) -> int:
+    """Elements the shape would hold if no axis were empty: what `tolist()`, a
+    broadcast or a reshape of it may have to build."""
+    return math.prod(max(int(n), 1) for n in shape)
+
+
 def npy_to_array(data: bytes, max_elements: int = MAX_ELEMENTS) -> np.ndarray:
-    """Load npy bytes only after the header proves they are a plain numeric array."""
+    """Load npy bytes only after the header proves they are a plain numeric array
+    of a bounded shape."""
     stream = io.BytesIO(data)
     try:
         version = np.lib.format.read_magic(stream)
@@ -112,17 +198,21 @@ def npy_to_array(data: bytes, max_elements: int = MAX_ELEMENTS) -> np.ndarray:
     except WireError:
         raise
     except Exception as exc:  # numpy raises ValueError/SyntaxError on bad headers
-        raise WireError(f"bad npy header: {exc}") from None
-    if dtype.hasobject or dtype.kind not in "biuf":
-        raise WireError(f"array dtype {dtype} is not numeric")
-    if not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise WireError(f"bad npy header: {capped_text(str(exc), 200)}") from None
+    if not isinstance(dtype, np.dtype) or dtype.hasobject or dtype.kind not in "biuf" or dtype.subdtype is not None:
+        raise WireError(f"array dtype {capped_text(str(dtype), 80)} is not numeric")
+    if not isinstance(shape, tuple) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
         raise WireError("bad array shape")
-    count = math.prod(shape)
-    if count > max_elements:
-        raise WireError(f"array of {count} elements is larger than allowed")
-    if len(data) - stream.tell() != count * dtype.itemsize:
+    if len(shape) > MAX_AXES:
+        raise WireError(f"array with {len(shape)} axes (at most {MAX_AXES} are allowed)")
+    if any(n > max_elements for n in shape) or array_extent(shape) > max_elements:
+        raise WireError(f"array of shape {capped_text(str(shape), 120)} is larger than allowed")
+    if len(data) - stream.tell() != math.prod(shape) * dtype.itemsize:
         raise WireError("array data does not match its header")
-    return np.load(io.BytesIO(data), allow_pickle=False)
+    try:
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    except Exception as exc:  # MemoryError included: nothing the child sends may raise on this side
+        raise WireError(f"the array could not be read: {type(exc).__name__}") from None
 
 
 # ---------------------------------------------------------------- values
@@ -147,6 +237,8 @@ def encode_value(value: Any, blobs: list[bytes], _depth: int = 0, _budget: list[
         except Exception:
             return {"t": "other", "type": "torch.Tensor"}
     if isinstance(value, np.ndarray):
+        if len(blobs) >= MAX_BLOBS:
+            return {"t": "other", "type": "value with too many arrays"}
         if value.dtype.kind in "biuf" and not value.dtype.hasobject:
             blobs.append(array_to_npy(value))
             return {"t": "array", "blob": len(blobs) - 1}
@@ -176,26 +268,34 @@ def encode_value(value: Any, blobs: list[bytes], _depth: int = 0, _budget: list[
     return {"t": "other", "type": type(value).__name__}
 
 
-def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0) -> Any:
-    """Rebuild a returned value on the trusted side: arrays, floats, lists, tuples, dicts."""
+def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0, _budget: list[int] | None = None) -> Any:
+    """Rebuild a returned value on the trusted side: arrays, floats, lists, tuples,
+    dicts, None and opaque type names, with at most MAX_ITEMS parts in all."""
+    budget = _budget if _budget is not None else [MAX_ITEMS]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise WireError("the value has too many parts")
     if _depth > MAX_DEPTH + 1 or not isinstance(encoded, dict):
         raise WireError("malformed value")
     kind = encoded.get("t")
     if kind == "array":
         index = encoded.get("blob")
-        if not isinstance(index, int) or not 0 <= index < len(blobs):
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(blobs):
             raise WireError("value refers to a missing array")
         return npy_to_array(blobs[index])
     if kind == "scalar":
         value = encoded.get("v")
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise WireError("malformed scalar")
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int of 400 digits: JSON allows it, a float does not
+            raise WireError("a number too large for a float") from None
     if kind in ("list", "tuple"):
         items = encoded.get("items")
         if not isinstance(items, list):
             raise WireError("malformed sequence")
-        decoded = [decode_value(item, blobs, _depth + 1) for item in items]
+        decoded = [decode_value(item, blobs, _depth + 1, budget) for item in items]
         return decoded if kind == "list" else tuple(decoded)
     if kind == "dict":
         items = encoded.get("items")
@@ -205,10 +305,12 @@ def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0) -> Any:
         for pair in items:
             if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
                 raise WireError("malformed dict item")
-            result[pair[0]] = decode_value(pair[1], blobs, _depth + 1)
+            if len(pair[0]) > MAX_TEXT:
+                raise WireError("a dict key longer than 4 KiB")
+            result[pair[0]] = decode_value(pair[1], blobs, _depth + 1, budget)
         return result
     if kind == "none":
         return None
     if kind == "other":
-        return Opaque(str(encoded.get("type", "object"))[:80])
-    raise WireError(f"unknown value kind {kind!r}")
+        return Opaque(capped_text(encoded.get("type", "object"), 80))
+    raise WireError(f"unknown value kind {capped_text(repr(kind), 40)}")

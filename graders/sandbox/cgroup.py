@@ -103,6 +103,20 @@ class SandboxCgroup:
         for directory in self.directories:
             (directory / "cgroup.procs").write_text(str(os.getpid()))
 
+    def oom_kills(self) -> int | None:
+        """How many processes the memory controller has killed in this cgroup (None if unknown)."""
+        for directory in self.directories:
+            for name in ("memory.events", "memory.oom_control"):  # v2, v1
+                try:
+                    lines = (directory / name).read_text().splitlines()
+                except OSError:
+                    continue
+                for line in lines:
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill" and value.strip().isdigit():
+                        return int(value)
+        return None
+
     def remove(self) -> None:
         """Remove the cgroup(s) once the sandbox's processes are gone."""
         for directory in reversed(self.directories):

@@ -48,7 +48,10 @@ class WarmParent:
         self.control: socket.socket | None = None  # JSON messages with the warm parent
         self.handoff: socket.socket | None = None  # a job's fds, straight to the child forked for it
         self.jobs = 0
-        self.pending_exit = False  # the last child's exit report is still to be read
+        self.serial = 0  # numbers the jobs handed to this parent, so exit reports match their job
+        self.pending: int | None = None  # the job whose exit report is still to be read
+        self.anomaly = False  # a report about a child that had no job: recycle after this job
+        self.oom_seen = 0
         self.owner = os.getpid()
         self.ready: dict = {}
         self.cgroup: SandboxCgroup | None = None  # memory + pids limits for the whole sandbox, when possible
@@ -95,7 +98,8 @@ class WarmParent:
                 os.close(fd)
         self.control = ours
         self.handoff = handoff
-        self.jobs = 0
+        self.jobs = self.serial = 0
+        self.oom_seen = (self.cgroup.oom_kills() or 0) if self.cgroup is not None else 0
         try:
             self._send({"cmd": "init", "memory": self.memory_bytes,
                         "parent_filter": seccomp_filter.compiled_filter(False).hex(),
@@ -130,7 +134,8 @@ class WarmParent:
         """Tear the sandbox down (only from the process that started it)."""
         if os.getpid() != self.owner:
             return
-        self.pending_exit = False
+        self.pending = None
+        self.anomaly = False
         for channel in (self.control, self.handoff):
             if channel is not None:
                 channel.close()
@@ -182,16 +187,19 @@ class WarmParent:
 
     def run(self, job: Job) -> JobResult:
         """Run one job in a fresh child of this parent; recycles the parent after
-        anything unusual or after max_jobs."""
+        anything unusual or after max_jobs. A result whose `disturbed` is set may
+        not be the submission's doing (see `_judge`): the caller runs it again."""
         self._settle_previous()
         if not self.alive:
             self.stop()
             self.start()
+        self.serial += 1
+        number = self.serial
         payload = _sealed_memfd(job.encode())
         read_fd, write_fd = os.pipe()
         cpu = int(job.call_timeout * (len(job.calls) + 1)) + 1
         try:
-            self._send({"cpu": cpu}, [payload, write_fd], self.handoff)
+            self._send({"cpu": cpu, "job": number}, [payload, write_fd], self.handoff)
         except ParentFailed:
             os.close(read_fd)
             self.stop()
@@ -200,7 +208,7 @@ class WarmParent:
             os.close(payload)
             os.close(write_fd)
         self.jobs += 1
-        state = {"killed": False, "failed": False, "clean": True}
+        state = {"killed": False, "failed": False}
 
         def kill() -> None:
             state["killed"] = True
@@ -215,37 +223,90 @@ class WarmParent:
             # Every result is in: return now and let the child's teardown overlap
             # with the caller's work. The parent reports the exit (and whether the
             # scratch space is clean) before it accepts the next job.
-            self.pending_exit = True
+            self.pending = number
             result = collector.finish(Ending.EXITED, 0)
         else:
-            result = collector.finish(ending, self._exit_code(state))
-            if state["killed"] or state["failed"] or not state["clean"]:
+            report = None if state["failed"] else self._exit_report(number)
+            result = self._judge(collector, ending, report, state["killed"], cpu)
+            if state["killed"] or report is None or not report.get("clean") or result.disturbed:
                 self.stop()  # recycled after an anomaly: the next job gets a fresh parent
-        if self.jobs >= self.max_jobs:
+        if self.jobs >= self.max_jobs or self.anomaly:
             self.stop()
         return result
 
-    def _exit_code(self, state: dict) -> int:
-        try:
-            reply = self._receive(REPLY_SECONDS)
-        except ParentFailed:
-            state["failed"] = True
-            return -signal.SIGKILL
-        if reply.get("event") != "exit" or not isinstance(reply.get("returncode"), int):
-            state["failed"] = True
-            return -signal.SIGKILL
-        state["clean"] = bool(reply.get("clean"))
-        return int(reply["returncode"])
+    def _judge(self, collector: JobCollector, ending: Ending, report: dict | None, killed: bool, cpu: int) -> JobResult:
+        """The result of a job that did not end with all its results in. Whatever
+        the submission cannot have caused is `disturbed`, never blamed on it."""
+        if report is None:
+            reason = "the sandbox stopped while it ran"
+        elif report["job"] != report["number"]:
+            reason = "the process for this job was killed before it started"
+        elif report["stopped"]:
+            reason = "the process running this job was stopped from outside"
+        else:
+            code = report["returncode"]
+            disturbed = ""
+            if code == -signal.SIGKILL and not killed:
+                if report["cpu"] >= cpu:
+                    code = -signal.SIGXCPU  # the hard CPU limit (the job ignored SIGXCPU)
+                elif not self._oom_killed():
+                    # Not ours, not the CPU limit, no out-of-memory kill seen: run it
+                    # again; if it happens again, it is reported as memory.
+                    disturbed = "killed by a signal the grader did not send"
+            result = collector.finish(ending, code)
+            result.disturbed = disturbed
+            return result
+        result = collector.finish(ending, -signal.SIGKILL, sandbox_failure=reason)
+        result.disturbed = reason
+        return result
+
+    def _oom_killed(self) -> bool:
+        """Whether the cgroup's out-of-memory killer struck since we last looked."""
+        kills = self.cgroup.oom_kills() if self.cgroup is not None else None
+        if kills is None or kills <= self.oom_seen:
+            return False
+        self.oom_seen = kills
+        return True
+
+    def _exit_report(self, number: int) -> dict | None:
+        """The parent's report on job `number` (its exit, or that it was dropped
+        untaken); None if the parent failed. Reports about other children (one that
+        died waiting for a job) mark this parent for recycling."""
+        for _ in range(8):
+            try:
+                reply = self._receive(REPLY_SECONDS)
+            except ParentFailed:
+                return None
+            report = _exit_fields(reply)
+            if report is None:
+                return None
+            if report["job"] == number or number in report["dropped"]:
+                report["number"] = number
+                return report
+            self.anomaly = True
+        return None
 
     def _settle_previous(self) -> None:
         """Collect the exit report of the last job's child; recycle on anything odd."""
-        if not self.pending_exit:
+        if self.pending is None:
             return
-        self.pending_exit = False
-        state = {"failed": False, "clean": True}
-        code = self._exit_code(state)
-        if state["failed"] or not state["clean"] or code != 0:
+        number, self.pending = self.pending, None
+        report = self._exit_report(number)
+        if report is None or report["job"] != number or not report["clean"] or report["returncode"] != 0:
             self.stop()
+
+
+def _exit_fields(reply: dict) -> dict | None:
+    """An exit report from the warm parent, checked (it runs inside the sandbox)."""
+    if reply.get("event") != "exit":
+        return None
+    job, dropped, code = reply.get("job"), reply.get("dropped"), reply.get("returncode")
+    if job is not None and not isinstance(job, int) or not isinstance(code, int) or not isinstance(dropped, list):
+        return None
+    cpu = reply.get("cpu")
+    return {"job": job, "dropped": [n for n in dropped if isinstance(n, int)], "returncode": code,
+            "clean": reply.get("clean") is True, "stopped": reply.get("stopped") is True,
+            "cpu": float(cpu) if isinstance(cpu, (int, float)) else 0.0}
 
 
 def _pump(read_fd: int, collector: JobCollector, kill) -> Ending:

@@ -24,6 +24,7 @@ SANDBOX_USER = "nablagrade-sandbox"
 FALLBACK_UID = 65534  # nobody
 STAGE = Path("/run/nablagrade-sandbox")  # mount point of a private staging tmpfs (see stage_and_drop)
 SCRATCH_BYTES = 16 << 20
+SCRATCH_ROOT, SCRATCH_DIR = "/scratch", "/scratch/job"  # as in zygote.py, which imports nothing of ours
 APP_FILES = ("__init__.py", "harness.py", "wire.py")  # the graders modules the untrusted side imports
 GRADERS = Path(__file__).resolve().parent.parent
 ENVIRONMENT = {
@@ -158,8 +159,10 @@ class SandboxPolicy:
             argv += ["--ro-bind", staged.get(inside, str(host)), inside]
         for inside, fd in data_fds.items():
             argv += ["--perms", "0444", "--ro-bind-data", str(fd), inside]
-        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp",
-                 "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp", *self.extra_args,
+        # The scratch tmpfs: the warm parent makes SCRATCH_DIR afresh for every job, and /tmp points to it.
+        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH_ROOT,
+                 "--symlink", SCRATCH_DIR, "/tmp", "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/",
+                 *self.extra_args,
                  "--", str(self.python), "-I", "-S", "-B", "/sandbox/app/zygote.py", str(control_fd),
                  str(handoff_fd), kind]
         return argv

@@ -55,10 +55,17 @@ class SandboxRunner:
         parent = pool.get()
         try:
             try:
-                return parent.run(job)
+                result = parent.run(job)
             except ParentFailed:
                 parent.stop()  # one retry on a fresh parent: the job never started
                 return parent.run(job)
+            if result.disturbed:
+                # Something outside the submission ended or stopped its process: run it
+                # once more in a fresh parent, where no earlier job can have touched
+                # anything, and report that run whatever it says.
+                parent.stop()
+                result = parent.run(job)
+            return result
         finally:
             pool.put(parent)
 

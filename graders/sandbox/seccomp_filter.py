@@ -46,6 +46,15 @@ CLONE_THREAD = 0x00010000
 # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME
 NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000, 0x00000080)
 TIOCSTI = 0x5412
+# Signals through file ownership: a process that owns an fd with O_ASYNC gets a
+# signal (F_SETSIG picks which, SIGKILL or SIGSTOP included) when the fd becomes
+# ready. The kernel sends it with the credentials of whoever set the owner, and
+# every sandbox process is the same uid, so a job could kill the warm parent or
+# the child forked for the next job. No owner may be set and no fd made async.
+F_SETOWN, F_SETSIG, F_SETOWN_EX, F_SETLEASE, F_NOTIFY, F_SETFL, O_ASYNC = 8, 10, 15, 1024, 1026, 4, 0o20000
+FIOASYNC, FIOSETOWN, SIOCSPGRP, TIOCSPGRP = 0x5452, 0x8901, 0x8902, 0x5410
+DENIED_FCNTL = (F_SETOWN, F_SETSIG, F_SETOWN_EX, F_SETLEASE, F_NOTIFY)
+DENIED_IOCTL = (TIOCSTI, FIOASYNC, FIOSETOWN, SIOCSPGRP, TIOCSPGRP)
 
 
 class SeccompUnavailable(RuntimeError):
@@ -73,7 +82,13 @@ def _compile(child: bool) -> bytes:
 
     for name in DENIED_EVERYWHERE:
         deny(seccomp.KILL_PROCESS, name)
-    deny(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
+    for request in DENIED_IOCTL:  # the request is an unsigned int: compare the low 32 bits only
+        deny(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, request))
+    for name in ("fcntl", "fcntl64"):
+        for command in DENIED_FCNTL:
+            deny(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, command))
+        deny(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, F_SETFL),
+             seccomp.Arg(2, seccomp.MASKED_EQ, O_ASYNC, O_ASYNC))
     # clone3 passes its flags in memory a filter cannot read: glibc falls back to clone on ENOSYS.
     deny(seccomp.ERRNO(errno.ENOSYS), "clone3")
     for flag in NAMESPACE_FLAGS:  # clone() into new namespaces, even as a thread

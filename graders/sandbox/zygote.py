@@ -26,7 +26,11 @@ import sys
 
 PR_SET_NO_NEW_PRIVS, PR_SET_DUMPABLE, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 4, 22, 2
 MS_REMOUNT, MS_BIND = 32, 4096
-SCRATCH = "/tmp"
+# /tmp is a symlink to SCRATCH, a directory made afresh for every job on the
+# sandbox's own tmpfs (SCRATCH_ROOT): its mode, times and xattrs are new each time,
+# so nothing a job does to its scratch space reaches the next one.
+SCRATCH_ROOT = "/scratch"
+SCRATCH = "/scratch/job"
 ALLOWED_ENV = {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "HOME", "LANG", "PATH", "PWD",
                "LC_CTYPE"}
 EXTRA_THREADS = 8  # beyond what exists at fork: enough for a library, not a thread bomb
@@ -135,7 +139,6 @@ def spare_child(handoff: socket.socket, started: int, memory_budget: int, child_
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         close_other_fds({0, 1, 2, handoff.fileno(), started})
-        os.chdir(SCRATCH)
         memory = virtual_size() + memory_budget
         threads = tasks_now() + EXTRA_THREADS
         for limit, value in ((resource.RLIMIT_AS, (memory, memory)), (resource.RLIMIT_FSIZE, (1 << 20, 1 << 20)),
@@ -146,12 +149,16 @@ def spare_child(handoff: socket.socket, started: int, memory_budget: int, child_
         child_filter.load()
         message, fds, _, _ = socket.recv_fds(handoff, 4096, 2)
         handoff.close()
-        os.write(started, b".")  # the parent may now fork the next spare
+        order = json.loads(message) if message else {}
+        # Which job this child took: the parent may now fork the next spare, and it
+        # can tell the runner which job an exit belongs to.
+        os.write(started, f"{int(order.get('job', -1))}\n".encode())
         os.close(started)
-        if not message or len(fds) != 2:
+        if len(fds) != 2:
             return
         job_fd, result_fd = fds
-        cpu = int(json.loads(message)["cpu"])
+        os.chdir(SCRATCH)  # made for this job after the previous one ended
+        cpu = int(order["cpu"])
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         chunks = []
         while chunk := os.read(job_fd, 1 << 20):
@@ -168,49 +175,85 @@ def spare_child(handoff: socket.socket, started: int, memory_budget: int, child_
         os._exit(0)  # threads the submission started die with the process
 
 
-def wipe_scratch() -> bool:
-    """Remove everything the job left in the scratch space, whatever its modes;
-    True if it is empty again (if not, the runner recycles this parent)."""
-
-    def remove(path: str) -> None:
-        try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)
-                for name in os.listdir(path):
-                    remove(os.path.join(path, name))
-                os.rmdir(path)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
-
-    for name in os.listdir(SCRATCH):
-        remove(os.path.join(SCRATCH, name))
-    return not os.listdir(SCRATCH)
+def _remove(path: str) -> None:
+    """Remove a file or a whole tree, whatever its modes (the job may have set 0)."""
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+            for name in os.listdir(path):
+                _remove(os.path.join(path, name))
+            os.rmdir(path)
+        else:
+            os.unlink(path)
+    except OSError:
+        pass
 
 
-def supervise(control: socket.socket, spare: Spare, on_start) -> tuple[int, bool]:
+def fresh_scratch() -> bool:
+    """Give the next job a scratch directory that is new in every respect: remove
+    the last one and anything else the job put on the tmpfs, restore the tmpfs
+    root (a job runs as our uid, so it could chmod it or tag it with xattrs), then
+    make a new directory. True if all of that held; if not, the runner recycles
+    this parent."""
+    try:
+        os.chmod(SCRATCH_ROOT, 0o700)  # first: the job may have left it 0
+        for name in os.listdir(SCRATCH_ROOT):
+            _remove(os.path.join(SCRATCH_ROOT, name))
+        for attribute in os.listxattr(SCRATCH_ROOT):  # user.* and POSIX ACLs
+            os.removexattr(SCRATCH_ROOT, attribute)
+        os.chmod(SCRATCH_ROOT, 0o711)
+        os.mkdir(SCRATCH, 0o700)  # also sets the root's times to now, whatever the job set
+        return os.listdir(SCRATCH_ROOT) == ["job"] and not os.listxattr(SCRATCH_ROOT) and not os.listxattr(SCRATCH)
+    except OSError:
+        return False
+
+
+class Exit:
+    """How a child ended: its exit code, the job it took (None if it never took
+    one), whether it was found stopped when we killed it (a job cannot stop
+    itself: its signals are filtered) and the CPU time it used."""
+
+    def __init__(self) -> None:
+        self.code = 0
+        self.job: int | None = None
+        self.stopped = False
+        self.cpu = 0.0
+        self.runner_alive = True
+
+
+def process_state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+def supervise(control: socket.socket, spare: Spare, on_start) -> Exit:
     """Wait for the child, killing its process group when the runner says so, and
-    call `on_start` once it has taken its job. Returns (exit code, False if the
-    runner went away)."""
+    call `on_start` once it has taken its job."""
     pidfd = os.pidfd_open(spare.pid)
-    alive = True
+    ended = Exit()
     try:
         while True:
-            watched = [pidfd] + ([control] if alive else []) + ([spare.started] if spare.started >= 0 else [])
+            watched = [pidfd] + ([control] if ended.runner_alive else []) + ([spare.started] if spare.started >= 0 else [])
             ready, _, _ = select.select(watched, [], [])
             if pidfd in ready:
-                _, status = os.waitpid(spare.pid, 0)
-                return os.waitstatus_to_exitcode(status), alive
+                _, status, usage = os.wait4(spare.pid, 0)
+                ended.code = os.waitstatus_to_exitcode(status)
+                ended.cpu = usage.ru_utime + usage.ru_stime
+                if spare.started >= 0:  # it may have taken its job just before it died
+                    ended.job = spare.read_started()
+                return ended
             if spare.started in ready:
-                took_job = os.read(spare.started, 1) == b"."  # not just a child that died waiting
-                spare.close_started()
-                if took_job:
+                ended.job = spare.read_started()
+                if ended.job is not None:
                     on_start()
                 continue
             message = control.recv(4096)
             if not message:
-                alive = False
+                ended.runner_alive = False
+            ended.stopped = ended.stopped or process_state(spare.pid) in ("T", "t")
             kill_group(spare.pid)
     finally:
         os.close(pidfd)
@@ -231,6 +274,18 @@ class Spare:
     def __init__(self, pid: int, started: int) -> None:
         self.pid = pid
         self.started = started
+
+    def read_started(self) -> int | None:
+        """The number of the job the child took, or None if it died waiting."""
+        try:
+            data = os.read(self.started, 32)
+        except OSError:
+            data = b""
+        self.close_started()
+        try:
+            return int(data.decode())
+        except ValueError:
+            return None
 
     def close_started(self) -> None:
         if self.started >= 0:
@@ -269,18 +324,25 @@ class Spares:
         spare, self.next = self.next, None
         return spare if spare is not None else self.fork()
 
-    def drain(self) -> None:
-        """Drop a hand-off a dead child never took, so the next child cannot get it."""
+    def drain(self) -> list[int]:
+        """Drop a hand-off a dead child never took, so the next child cannot get it;
+        return the numbers of the jobs dropped, for the runner to run again."""
+        dropped = []
         self.handoff.setblocking(False)
         try:
             while True:
-                _, fds, _, _ = socket.recv_fds(self.handoff, 4096, 2)
+                message, fds, _, _ = socket.recv_fds(self.handoff, 4096, 2)
                 for fd in fds:
                     os.close(fd)
+                try:
+                    dropped.append(int(json.loads(message)["job"]))
+                except (ValueError, KeyError, TypeError):
+                    pass
         except (BlockingIOError, InterruptedError):
             pass
         finally:
             self.handoff.setblocking(True)
+        return dropped
 
 
 def serve(control: socket.socket, spares: Spares) -> None:
@@ -288,14 +350,16 @@ def serve(control: socket.socket, spares: Spares) -> None:
     after it, report the exit; the next child is already waiting."""
     current = spares.take_next()
     while True:
-        code, alive = supervise(control, current, spares.fork_next)
-        if spares.next is None:
-            spares.drain()  # the child died before taking a job: nobody else may get it
-        clean = wipe_scratch()
-        if not alive:
+        ended = supervise(control, current, spares.fork_next)
+        # A child that died before taking a job (killed from outside?) leaves the
+        # job's hand-off queued: drop it, and say so, so that the runner runs it again.
+        dropped = spares.drain() if ended.job is None else []
+        clean = fresh_scratch()
+        if not ended.runner_alive:
             return
         current = spares.take_next()
-        control.send(json.dumps({"event": "exit", "returncode": code, "clean": clean}).encode())
+        control.send(json.dumps({"event": "exit", "job": ended.job, "dropped": dropped, "returncode": ended.code,
+                                 "clean": clean, "stopped": ended.stopped, "cpu": ended.cpu}).encode())
 
 
 def warm_up(wire) -> None:
@@ -347,6 +411,7 @@ def main() -> None:
     # Before anything else: no other process of this uid may read or trace us.
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     close_other_fds({0, 1, 2, control_fd, handoff_fd})
+    os.chdir("/")  # not the scratch space, which is replaced for every job
     sys.path[:0] = [p for p in ("/sandbox/app", "/sandbox/site", "/sandbox/site-numpy") if os.path.isdir(p)]
     control = socket.socket(fileno=control_fd)
     handoff = socket.socket(fileno=handoff_fd)
@@ -362,6 +427,8 @@ def main() -> None:
 
     warm_up(wire)
     problems = inside_checks()
+    if not fresh_scratch():
+        problems.append(f"the scratch space {SCRATCH} cannot be made")
     init = json.loads(control.recv(1 << 16))
     spares = Spares(control, handoff, int(init["memory"]), Filter(bytes.fromhex(init["child_filter"])), harness, wire)
     Filter(bytes.fromhex(init["parent_filter"])).load()

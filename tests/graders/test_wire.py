@@ -76,3 +76,55 @@ def test_a_non_object_header_is_refused():
     wire.write_frame(buffer, json.dumps([1, 2]).encode())
     with pytest.raises(wire.WireError):
         wire.parse_messages(buffer.getvalue())
+
+
+def _header_only(shape: str) -> bytes:
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}"
+    header += " " * (117 - len(header) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode()
+
+
+@pytest.mark.parametrize(("shape", "error"), [
+    ("(1099511627776, 0)", "larger than allowed"),  # np.empty((2**40, 0)): no elements, 2**40 rows
+    ("(3000000, 0)", "larger than allowed"),
+    ("(" + "1, " * 65 + ")", "axes"),
+    ("(18446744073709551617, 0)", "larger than allowed"),
+    ("(-1, 3)", "bad array shape"),
+])
+def test_shapes_are_bounded_by_their_axes_and_extent_not_only_their_size(shape, error):
+    with pytest.raises(wire.WireError, match=error):
+        wire.npy_to_array(_header_only(shape))
+
+
+def test_the_extent_counts_empty_axes_as_one():
+    assert wire.array_extent((3, 0, 5)) == 15
+    assert wire.array_extent(()) == 1
+
+
+def test_a_reader_fed_in_pieces_finds_the_same_messages():
+    buffer = io.BytesIO()
+    for index in range(20):
+        wire.write_message(buffer, {"event": "e", "i": index}, [bytes([index]) * index] * (index % 3))
+    data = buffer.getvalue()
+    expected, _ = wire.parse_messages(data)
+    for step in (1, 5, 64, len(data)):
+        reader = wire.MessageReader()
+        got = [m for start in range(0, len(data), step) for m in reader.feed(data[start : start + step])]
+        assert [(m.header, m.blobs) for m in got] == [(m.header, m.blobs) for m in expected]
+
+
+def test_decoded_values_are_bounded():
+    with pytest.raises(wire.WireError, match="too large for a float"):
+        wire.decode_value({"t": "scalar", "v": 10**400}, [])
+    with pytest.raises(wire.WireError, match="too many parts"):
+        wire.decode_value({"t": "list", "items": [{"t": "none"}] * (wire.MAX_ITEMS + 1)}, [])
+    with pytest.raises(wire.WireError, match="dict key"):
+        wire.decode_value({"t": "dict", "items": [["k" * 5000, {"t": "none"}]]}, [])
+    assert wire.decode_value({"t": "other", "type": "T" * 10_000}, []).type_name.startswith("TTT")
+    assert len(wire.decode_value({"t": "other", "type": "T" * 10_000}, []).type_name) <= 80
+
+
+def test_text_fields_are_capped_whatever_their_type():
+    assert len(wire.capped_text("x" * 10**6)) <= wire.MAX_TEXT
+    assert wire.capped_text({"a": 1}) == "dict"
+    assert wire.capped_text(None) == ""

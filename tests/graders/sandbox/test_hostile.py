@@ -3,6 +3,7 @@
 in the result, and that a normal job right after it is unaffected."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,29 @@ def neighbours_untouched(document: dict, planted: dict) -> None:
     assert "DONE" not in text
 
 
+def raised(document: dict) -> str:
+    """What the submission put in its RuntimeError (not the source line the traceback quotes)."""
+    return " ".join(re.findall(r"^RuntimeError: (.*)$", failing_messages(document), re.MULTILINE))
+
+
+def signals_refused(document: dict, planted: dict) -> None:
+    text = raised(document)
+    assert "PermissionError" in text  # it did try, on another process of the sandbox
+    assert "DONE" not in text and "no other process" not in text
+
+
+def proc_files_refused(document: dict, planted: dict) -> None:
+    text = raised(document)
+    assert int(text.split("tried=", 1)[1].split(" ", 1)[0]) > 50  # it found the neighbours' /proc files
+    assert "written=[]" in text and "shared_writable=[]" in text
+
+
+def scratch_was_marked(document: dict, planted: dict) -> None:
+    assert document["score"] == document["max_score"]
+    for attempt in ("xattr /scratch/job: done", "acl /scratch: done", "chmod scratch: done", "lock holder: done"):
+        assert attempt in document["output"]  # the marks were made; the next job must not see them
+
+
 def memory_scan_ran_and_found_nothing(document: dict, planted: dict) -> None:
     text = failing_messages(document)
     scanned = int(text.rsplit("scanned=", 1)[1].split(" ", 1)[0])
@@ -143,7 +167,7 @@ def crashed_with(signal_name: str):
 CASES = [
     ("infinite_loop.py", {"timeout"}, None),
     ("sleep_ignoring_sigterm.py", {"timeout"}, None),
-    ("keep_deadline_alive.py", {"timeout"}, None),
+    ("keep_deadline_alive.py", {"timeout", "crashed"}, None),  # crashed: more messages than the job has calls
     ("loop_at_import.py", {"timeout"}, None),
     ("fork_bomb.py", {"forbidden_operation"}, None),
     ("subprocess_run.py", {"forbidden_operation"}, None),
@@ -192,6 +216,14 @@ CASES = [
     ("ptrace_parent.py", {"forbidden_operation"}, None),
     ("io_uring.py", {"forbidden_operation"}, None),
     ("syntax_error.py", {"syntax_error"}, None),
+    # Signals to the warm parent and to the child waiting for the next job
+    ("sigio_kill_spare.py", {"exception"}, signals_refused),
+    ("sigio_stop_spare.py", {"exception"}, signals_refused),
+    ("sigio_interrupt_parent.py", {"exception"}, signals_refused),
+    ("ioctl_async_owner.py", {"exception"}, signals_refused),
+    ("proc_write_neighbours.py", {"exception"}, proc_files_refused),
+    # The scratch space itself (xattrs, ACLs, mode, times, the directory around it)
+    ("scratch_metadata.py", {None}, scratch_was_marked),
 ]
 
 

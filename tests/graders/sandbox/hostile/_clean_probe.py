@@ -3,10 +3,35 @@ import numpy as np
 
 _os = eval("__import__('os')", {})
 _sys = eval("__import__('sys')", {})
+_time = eval("__import__('time')", {})
+
+
+def _scratch_leftovers():
+    """The scratch space must be new in every respect, not only empty."""
+    found = []
+    scratch = _os.path.realpath("/tmp")
+    if _os.getcwd() != scratch:
+        found.append(f"cwd {_os.getcwd()} is not the scratch space {scratch}")
+    for path in (scratch, _os.path.dirname(scratch)):
+        if _os.listxattr(path):
+            found.append(f"xattrs on {path}: {_os.listxattr(path)}")
+        if abs(_os.stat(path).st_mtime - _time.time()) > 600:
+            found.append(f"{path} has an old mtime")
+    if _os.stat(scratch).st_mode & 0o777 != 0o700:
+        found.append(f"/tmp has mode {oct(_os.stat(scratch).st_mode)}")
+    if _os.listdir(_os.path.dirname(scratch)) != [_os.path.basename(scratch)]:
+        found.append(f"next to the scratch space: {_os.listdir(_os.path.dirname(scratch))}")
+    try:
+        with open("/tmp/probe", "w") as f:
+            f.write("ok")
+        _os.unlink("/tmp/probe")
+    except OSError as exc:
+        found.append(f"/tmp is not writable: {exc}")
+    return found
 
 
 def sigmoid_grad(x):
-    leftovers = []
+    leftovers = _scratch_leftovers()
     if _os.listdir("/tmp"):
         leftovers.append(f"files in /tmp: {_os.listdir('/tmp')}")
     if _os.path.isdir("/dev/shm") and _os.listdir("/dev/shm"):
