@@ -137,6 +137,6 @@ def status() -> Response:
     """A submission that goes queued -> running -> graded, one step per poll."""
     step = min(max(request.args.get("step", 0, type=int), 0), len(POLL_STEPS) - 1)
     html = render_template("styleguide/_status.html", state=POLL_STEPS[step], step=step,
-                           queue_position=3 - step if step == 0 else None)
+                           queue_position=3 - step if step == 0 else None, graded_at=dt.datetime.now(dt.UTC))
     # 286 tells htmx to stop polling; the final fragment also carries no trigger.
     return make_response(html, 286 if POLL_STEPS[step] == "graded" else 200)

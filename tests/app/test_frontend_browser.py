@@ -70,9 +70,14 @@ def test_styleguide_works_in_chromium(page: Any, base_url: str, screenshot: Any)
     assert due.get_attribute("data-localised") == "true"
     assert re.search(r"\(2 days 3 hours left\)|\(2 days 2 hours left\)", page.locator(".time-left").first.inner_text())
 
-    # The polling fragment follows the sample submission to the end and stops.
+    # The polling fragment follows the sample submission to the end and stops; the enhancers ran
+    # on the swapped-in fragment too (its time is localised).
     expect_text(page.locator("#sample-status"), "Graded", timeout=10_000)
     assert page.locator("#sample-status").get_attribute("hx-trigger") is None
+    assert page.locator("#sample-status time").get_attribute("data-localised") == "true"
+    polls = len([url for url in page_log(page).requests if "/styleguide/status" in url])
+    page.wait_for_timeout(2500)
+    assert polls == 2 == len([url for url in page_log(page).requests if "/styleguide/status" in url])
 
     assert_accessible(page)
     shot = screenshot(page)
@@ -96,6 +101,35 @@ def test_styleguide_works_in_chromium(page: Any, base_url: str, screenshot: Any)
     assert page.get_by_role("status").filter(has_text="Received 4 lines of code").count() == 1
     assert_accessible(page)
     screenshot(page, "submitted")
+
+
+def test_the_editor_is_reachable_and_escapable_by_keyboard(page: Any, base_url: str) -> None:
+    from playwright.sync_api import expect
+
+    open_styleguide(page, base_url)
+    # Clicking the label focuses the editor, as it would a textarea.
+    page.locator("label", has_text="Your solution").click()
+    editor = page.get_by_role("textbox", name="Your solution")
+    assert editor.evaluate("(el) => el === document.activeElement")
+    assert editor.get_attribute("aria-describedby") == "source-help"
+    # Tab indents inside the editor (Python needs it), and the textarea that is submitted follows ...
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.type("x = 1")
+    assert editor.evaluate("(el) => el === document.activeElement")
+    assert page.locator("#source").input_value().endswith("\n\n    x = 1")  # one indent unit: 4 spaces
+    # ... and Escape then Tab moves on to the next field, so the keyboard is never trapped. (An open
+    # list of suggestions takes the first Escape, as in any editor.)
+    suggestions = page.locator(".cm-tooltip-autocomplete")
+    page.wait_for_timeout(300)
+    if suggestions.count():
+        page.keyboard.press("Escape")
+        expect(suggestions).to_have_count(0)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("checkbox", name="I wrote this code myself")).to_be_focused(timeout=3000)
+    assert page.locator("#source").input_value().endswith("x = 1")  # Tab did not indent this time
 
 
 def test_form_errors_are_on_the_form_and_announced(page: Any, base_url: str, screenshot: Any) -> None:
