@@ -1,5 +1,5 @@
 """What every page template can use (docs/frontend.md): cache-busted asset URLs, the filters that
-format numbers and times, and heat_map() from app.charts; plus the style guide in debug and test runs."""
+format numbers and times, heat_map() from app.charts and diff_rows() from app.code_diff; plus the style guide in debug and test runs."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import math
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request, url_for
+from flask_wtf.csrf import generate_csrf
 
 from app.charts import heat_map
+from app.code_diff import diff_rows
 
 # A year: a URL with ?v=<digest> changes whenever the file does, so it can be cached forever.
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
@@ -108,7 +110,9 @@ def time_left(moment: dt.datetime | None, now: dt.datetime | None = None) -> str
 
 def init_app(app: Flask) -> None:
     """Template helpers, static caching, and the style guide in debug and test runs."""
-    app.jinja_env.globals.update(asset_url=asset_url, heat_map=heat_map)
+    app.jinja_env.globals.update(asset_url=asset_url, heat_map=heat_map, diff_rows=diff_rows)
+    # The token base.html puts in a <meta> for htmx requests (js/live.js); CSRFProtect sets the same.
+    app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
     app.jinja_env.filters.update(short_number=short_number, utc_iso=utc_iso, utc_text=utc_text, epoch_utc=epoch_utc,
                                  points=points, time_left=time_left)
     app.after_request(_cache_static)

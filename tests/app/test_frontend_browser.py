@@ -79,6 +79,13 @@ def test_styleguide_works_in_chromium(page: Any, base_url: str, screenshot: Any)
     page.wait_for_timeout(2500)
     assert polls == 2 == len([url for url in page_log(page).requests if "/styleguide/status" in url])
 
+    # An htmx POST carries the CSRF token in its header and swaps in the answer.
+    token = page.locator('meta[name="csrf-token"]').get_attribute("content")
+    with page.expect_request("**/styleguide/regrade") as posted:
+        page.get_by_role("button", name="Request a regrade of this check").click()
+    assert posted.value.headers["x-csrftoken"] == token and posted.value.headers["hx-request"] == "true"
+    expect_text(page.locator("#regrade"), "Regrade requested", timeout=5000)
+
     assert_accessible(page)
     shot = screenshot(page)
     assert shot.parent.parts[-2:] == ("instance", "screenshots") and shot.read_bytes()[:4] == b"\x89PNG"
@@ -179,6 +186,9 @@ def test_pages_work_without_javascript(open_page: Any, base_url: str, screenshot
     page.get_by_role("button", name="Submit for grading").click()
     received = page.locator("section[aria-labelledby=received-title]")
     assert "“no script”: 2 lines" in received.inner_text()
+    # The same regrade form posts its hidden token and comes back to the page with a message.
+    page.get_by_role("button", name="Request a regrade of this check").click()
+    assert page.get_by_role("status").filter(has_text="Regrade requested").count() == 1
     # Times stay readable in UTC, charts fall back to their tables.
     assert page.locator("time[data-local]").first.inner_text().endswith("UTC")
     assert page.locator("#chart-histogram table").count() == 1
@@ -203,3 +213,17 @@ def test_time_left_reads_the_same_in_the_browser_as_on_the_server(page: Any, bas
     for seconds, text in TIME_LEFT_CASES:
         in_browser = page.evaluate("([at, now]) => Nabla.timeLeft(new Date(at), now)", [now_ms + seconds * 1000, now_ms])
         assert in_browser == text == time_left(NOW + dt.timedelta(seconds=seconds), NOW)
+
+
+def test_times_are_shown_in_the_readers_time_zone(open_page: Any, base_url: str) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    page = open_page(timezone_id="Asia/Kolkata", locale="en-GB")
+    page.goto(f"{base_url}/styleguide/")
+    due = page.locator("time[data-local='datetime']").first
+    expect_text(due, "GMT+5:30", timeout=5000)
+    moment = dt.datetime.fromisoformat(due.get_attribute("datetime").replace("Z", "+00:00"))
+    local = moment.astimezone(ZoneInfo("Asia/Kolkata"))
+    assert local.strftime("%H:%M") in due.inner_text()  # UTC+5:30: the minutes move too
+    assert due.get_attribute("title").endswith("UTC")  # the UTC time stays on hover

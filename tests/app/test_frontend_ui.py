@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired
 
-from app import charts, create_app, ui
+from app import charts, code_diff, create_app, ui
 
 
 @pytest.fixture(scope="module")
@@ -238,3 +238,40 @@ def test_chart_carries_its_numbers_as_a_table(ui_app: Flask) -> None:
     assert '<figure class="chart" id="h" data-chart="histogram">' in html
     assert '<script type="application/json" class="chart__data">' in html
     assert re.findall(r'<td class="num">(\d+)</td>', html) == ["2", "1"]
+
+
+# ---- diffs and sortable headers ------------------------------------------------------------------
+
+def test_diff_rows_number_both_sides_and_mark_gaps() -> None:
+    old = "\n".join(f"line {i}" for i in range(1, 21))
+    new = old.replace("line 10", "line ten").replace("line 20", "line 20\nline 21")
+    rows = code_diff.diff_rows(old, new, context=1)
+    kinds = [row.kind for row in rows]
+    assert kinds == ["gap", "same", "removed", "added", "same", "gap", "same", "added"]
+    removed, added = rows[2], rows[3]
+    assert (removed.old_line, removed.new_line, removed.text) == (10, None, "line 10")
+    assert (added.old_line, added.new_line, added.text) == (None, 10, "line ten")
+    assert rows[-1].new_line == 21 and rows[-1].text == "line 21"
+    assert code_diff.diff_rows(old, old) == []
+    assert [r.kind for r in code_diff.diff_rows("", "a\nb")] == ["added", "added"]
+
+
+def test_diff_table_says_added_and_removed_in_words(ui_app: Flask) -> None:
+    html = render(ui_app, '{% from "macros/results.html" import diff_table %}{{ diff_table(diff_rows(a, b), "Changes") }}',
+                  a="x = 1\ny = 2\n", b="x = 1\ny = 3\n")
+    assert html.count("diff__row--removed") == 1 and html.count("diff__row--added") == 1
+    assert '<span class="visually-hidden">removed</span>' in html and '<span class="visually-hidden">added</span>' in html
+    assert "no difference" in render(ui_app, '{% from "macros/results.html" import diff_table %}'
+                                             '{{ diff_table(diff_rows(a, a), "Changes") }}', a="x\n")
+
+
+@pytest.mark.parametrize(("sort", "direction", "aria", "next_dir"), [
+    ("score", "asc", "ascending", "desc"), ("score", "desc", "descending", "asc"), ("name", "asc", None, "asc"),
+])
+def test_sort_header(ui_app: Flask, sort: str, direction: str, aria: str | None, next_dir: str) -> None:
+    html = render(ui_app, '{% from "macros/ui.html" import sort_header %}'
+                          '{{ sort_header("Best score", "score", sort, direction, "styleguide.index", args={"q": "ada"}) }}',
+                  sort=sort, direction=direction)
+    assert (f'aria-sort="{aria}"' in html) if aria else "aria-sort" not in html
+    link = re.search(r'href="([^"]+)"', html).group(1)
+    assert "sort=score" in link and f"dir={next_dir}" in link and "q=ada" in link and "page=" not in link

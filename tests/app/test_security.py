@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,16 @@ def test_versioned_static_files_are_cached_for_a_year(headers_app: Flask) -> Non
         assert versioned.status_code == plain.status_code == 200
         assert "immutable" in versioned.headers["Cache-Control"]
         assert "immutable" not in (plain.headers.get("Cache-Control") or "")
+
+
+def test_an_htmx_post_needs_the_csrf_token(headers_app: Flask) -> None:
+    """The style guide's regrade endpoint checks the token the way every form route must."""
+    client = headers_app.test_client()
+    page = client.get("/styleguide/").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
+    assert client.post("/styleguide/regrade", headers={"HX-Request": "true"}).status_code == 400
+    assert client.post("/styleguide/regrade", headers={"HX-Request": "true", "X-CSRFToken": "forged"}).status_code == 400
+    answer = client.post("/styleguide/regrade", headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert answer.status_code == 200 and "Regrade requested" in answer.get_data(as_text=True)
+    plain = client.post("/styleguide/regrade", data={"csrf_token": token})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith("/styleguide/#live")

@@ -1,7 +1,14 @@
-// htmx glue: fragments that poll (hx-trigger="every 2s") stop when the server answers 286 or sends
-// a fragment without a trigger; failed requests are said out loud instead of failing silently.
+// htmx glue: the CSRF token on every request that changes something, and failed requests said
+// out loud instead of failing silently. Fragments that poll (hx-trigger="every 2s") stop when the
+// server answers 286 or sends a fragment without a trigger.
 (function () {
   "use strict";
+  var SAFE = { GET: true, HEAD: true, OPTIONS: true };
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta && !SAFE[String(event.detail.verb).toUpperCase()]) event.detail.headers["X-CSRFToken"] = meta.content;
+  });
+
   var failures = 0;
   document.addEventListener("htmx:afterRequest", function (event) {
     var detail = event.detail;
