@@ -64,7 +64,7 @@ class WarmParent:
 
     def start(self) -> None:
         policy = self.policy
-        binds = policy.read_binds(self.kind)
+        binds = policy.binds(self.kind).read_only
         policy.check_readable(self.kind)
         if policy.identity is not None:
             prepare_stage()

@@ -15,6 +15,7 @@ import pwd
 import shutil
 import stat
 import sys
+import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,11 +80,66 @@ def _passwd(uid: int) -> pwd.struct_passwd | None:
         return None
 
 
-def _package_dir(name: str) -> Path | None:
+# What each kind of warm parent imports, by top-level name: numpy, and for torch
+# the packages `import torch` and autograd's gradcheck load (a test keeps this
+# list equal to what torch really loads). Each is bound on its own under
+# /sandbox/site; the site-packages around them (the project itself after a
+# non-editable install, with the bank's reference solutions, Flask, ...) never is.
+PACKAGES = {
+    "numpy": ("numpy",),
+    "torch": ("numpy", "torch", "torchgen", "typing_extensions", "sympy", "mpmath"),
+}
+SITE = "/sandbox/site"
+
+
+def module_location(name: str) -> Path | None:
+    """A top-level module's package directory or single file, resolved."""
     spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
+    if spec is None:
         return None
-    return Path(next(iter(spec.submodule_search_locations))).resolve()
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations))).resolve()
+    return Path(spec.origin).resolve() if spec.origin and spec.has_location else None
+
+
+def _system_library_dirs() -> list[Path]:
+    """Where the shared libraries Python, numpy and torch load live: the multiarch
+    directory (Debian, and the python images built on it) and the dynamic loader's,
+    or, on other layouts, /usr/lib as a whole (with other Pythons hidden)."""
+    multiarch = sysconfig.get_config_var("MULTIARCH")
+    found = [Path("/usr/lib") / multiarch] if multiarch else []
+    found = [path for path in found if path.is_dir()] or [Path("/usr/lib")]
+    for name in ("/usr/lib64", "/lib64", "/lib"):  # real directories only: merged /usr makes them symlinks
+        if os.path.isdir(name) and not os.path.islink(name):
+            found.append(Path(name))
+    return [Path(os.path.realpath(path)) for path in found]
+
+
+def _package_dirs(root: Path, stdlib: Path) -> list[Path]:
+    """Python package directories under a bound directory: other interpreters'
+    libraries (/usr/lib/python3 with Debian's dist-packages) and our standard
+    library's own site-packages, where scipy or sympy may sit."""
+    found = [path for path in root.glob("python3*")
+             if path.is_dir() and path != stdlib and not stdlib.is_relative_to(path)]
+    found += [stdlib / name for name in ("site-packages", "dist-packages") if (stdlib / name).is_dir()]
+    return [path for path in found if path.is_relative_to(root)]
+
+
+def _config_path(name: str) -> Path | None:
+    value = sysconfig.get_config_var(name)
+    return Path(os.path.realpath(value)) if value else None
+
+
+@dataclass
+class Binds:
+    """Read-only binds (host path, path inside) and directories hidden under them."""
+
+    read_only: list[tuple[Path, str]] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+
+    def add(self, host: Path, inside: str | None = None) -> None:
+        if all(host != existing for existing, _ in self.read_only):
+            self.read_only.append((host, inside or str(host)))
 
 
 @dataclass
@@ -93,46 +149,44 @@ class SandboxPolicy:
     bwrap: str
     identity: Identity | None
     python: Path = field(default_factory=lambda: Path(os.path.realpath(sys.executable)))
-    prefix: Path = field(default_factory=lambda: Path(os.path.realpath(sys.base_prefix)))
     extra_args: tuple[str, ...] = ()  # only for tests that prove the self-check catches a weakened sandbox
 
-    def read_binds(self, kind: str) -> list[tuple[Path, str]]:
-        """(host path, path inside the sandbox), all read-only."""
-        binds: list[tuple[Path, str]] = []
-        if self.prefix == Path("/usr"):
-            binds.append((Path("/usr"), "/usr"))
-        else:
-            for system in ("/usr/lib", "/usr/lib64"):
-                if os.path.isdir(system):
-                    binds.append((Path(system), system))
-            binds.append((self.prefix, str(self.prefix)))
-        if not self.python.is_relative_to(self.prefix):
-            binds.append((self.python, str(self.python)))
-        numpy_dir = _package_dir("numpy")
-        if numpy_dir is None:
-            raise SandboxUnavailable("numpy is not installed")
-        if kind == "torch":
-            torch_dir = _package_dir("torch")
-            if torch_dir is None:
-                raise SandboxUnavailable("torch is not installed")
-            # torch imports a handful of pure-Python packages: bind its whole site-packages.
-            binds.append((torch_dir.parent, "/sandbox/site"))
-            if numpy_dir.parent != torch_dir.parent:
-                binds.append((numpy_dir, "/sandbox/site-numpy/numpy"))
-        else:
-            # Only numpy (and its vendored OpenBLAS): torch's files are not even visible.
-            binds.append((numpy_dir, "/sandbox/site/numpy"))
-            vendored = numpy_dir.parent / "numpy.libs"
+    def binds(self, kind: str) -> Binds:
+        """The interpreter, its standard library and the system libraries it loads,
+        and the packages of PACKAGES[kind]: nothing else of the host."""
+        binds = Binds()
+        for directory in _system_library_dirs():
+            binds.add(directory)
+        binds.add(self.python)
+        stdlib = Path(os.path.realpath(os.path.dirname(os.__file__)))
+        binds.add(stdlib)
+        dynload = _config_path("DESTSHARED")
+        if dynload is not None and dynload.is_dir() and not dynload.is_relative_to(stdlib):
+            binds.add(dynload)
+        libdir, soname = _config_path("LIBDIR"), sysconfig.get_config_var("INSTSONAME")
+        if sysconfig.get_config_var("Py_ENABLE_SHARED") and libdir and soname and (libdir / soname).exists():
+            binds.add(Path(os.path.realpath(libdir / soname)), str(libdir / soname))
+        # Other Python installations' packages inside what is bound (Debian's
+        # dist-packages in /usr/lib, the base interpreter's own site-packages).
+        for host, inside in list(binds.read_only):
+            if host.is_dir():
+                binds.hidden += [f"{inside}/{p.relative_to(host)}" for p in _package_dirs(host, stdlib)]
+        for name in PACKAGES[kind]:
+            location = module_location(name)
+            if location is None:
+                raise SandboxUnavailable(f"{name} is not installed (the {kind} sandbox needs it)")
+            binds.add(location, f"{SITE}/{location.name}")
+            vendored = location.parent / f"{name}.libs"  # the shared libraries a wheel carries (OpenBLAS)
             if vendored.is_dir():
-                binds.append((vendored, "/sandbox/site/numpy.libs"))
+                binds.add(vendored, f"{SITE}/{vendored.name}")
         return binds
 
     def check_readable(self, kind: str) -> None:
         """The unprivileged uid reads these files through binds: they must be world-readable."""
         if self.identity is None:
             return
-        probes = [self.python, self.prefix / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "os.py"]
-        numpy_dir = _package_dir("numpy")
+        probes = [self.python, Path(os.__file__)]
+        numpy_dir = module_location("numpy")
         if numpy_dir is not None:
             probes.append(numpy_dir / "__init__.py")
         for probe in probes:
@@ -151,12 +205,13 @@ class SandboxPolicy:
         for name in ("lib", "lib64", "bin"):
             if os.path.islink(f"/{name}"):  # merged /usr: /lib -> usr/lib
                 argv += ["--symlink", os.readlink(f"/{name}"), f"/{name}"]
-            elif name != "bin" and os.path.isdir(f"/{name}"):
-                argv += ["--ro-bind", f"/{name}", f"/{name}"]
         if os.path.exists("/etc/ld.so.cache"):
             argv += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-        for host, inside in self.read_binds(kind):
+        binds = self.binds(kind)
+        for host, inside in binds.read_only:
             argv += ["--ro-bind", staged.get(inside, str(host)), inside]
+        for inside in binds.hidden:  # an empty, read-only directory over it
+            argv += ["--tmpfs", inside, "--remount-ro", inside]
         for inside, fd in data_fds.items():
             argv += ["--perms", "0444", "--ro-bind-data", str(fd), inside]
         # The scratch tmpfs: the warm parent makes SCRATCH_DIR afresh for every job, and /tmp points to it.

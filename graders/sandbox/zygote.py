@@ -81,7 +81,7 @@ def inside_checks() -> list[str]:
         problems.append("no_new_privs is not set")
     if 0 in os.getresuid() or 0 in os.getresgid():
         problems.append("the sandbox runs as uid 0")
-    for target in ("/", "/usr/lib", "/sandbox/site", sys.base_prefix):
+    for target in ("/", "/sandbox/site/numpy", os.path.dirname(os.__file__), "/scratch"):
         if os.path.exists(target) and libc.mount(None, target.encode(), None, MS_REMOUNT | MS_BIND, None) == 0:
             problems.append(f"{target} could be remounted read-write")
     try:
@@ -412,7 +412,7 @@ def main() -> None:
     libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
     close_other_fds({0, 1, 2, control_fd, handoff_fd})
     os.chdir("/")  # not the scratch space, which is replaced for every job
-    sys.path[:0] = [p for p in ("/sandbox/app", "/sandbox/site", "/sandbox/site-numpy") if os.path.isdir(p)]
+    sys.path[:0] = ["/sandbox/app", "/sandbox/site"]
     control = socket.socket(fileno=control_fd)
     handoff = socket.socket(fileno=handoff_fd)
     import numpy  # noqa: F401 - loaded once here, inherited by every child
