@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask users|courses|roster|assignments|grading|demo ...`.
+"""Flask CLI commands: `flask users|courses|roster|assignments|grading|extensions|demo ...`.
 
 Each command parses its arguments, calls one service and prints what happened; a refusal
 from a service (ServiceError) is shown as the command's error message."""
@@ -6,6 +6,7 @@ from a service (ServiceError) is shown as the command's error message."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from flask import Flask, current_app
 
 from app.extensions import db
 from app.models import Role
-from app.services import assignments, courses, grading, health, jobs, people, submissions
+from app.services import assignments, courses, deadlines, grading, health, jobs, people, results, roster, submissions
 from app.services.demo import seed_demo
 from app.services.errors import ServiceError
 from graders import __version__
@@ -50,10 +51,10 @@ def existing_course(code: str) -> Any:
     return course
 
 
-users = click.Group("users", help="Create and list users.")
+users_cli = click.Group("users", help="Create and list users.")
 
 
-@users.command("create")
+@users_cli.command("create")
 @click.argument("email")
 @click.option("--name", default="", help="Display name (default: the part before @).")
 @click.option("--role", type=click.Choice(ROLES), default="student", show_default=True)
@@ -70,7 +71,7 @@ def create_user(email: str, name: str, role: str, password: str | None, course_c
     click.echo(f"created {user.email} ({role})" + (f", enrolled in {course.code}" if course else ""))
 
 
-@users.command("list")
+@users_cli.command("list")
 def list_users() -> None:
     for user in people.list_users():
         click.echo(f"{user.id:5d}  {user.role.value:10s}  {user.email}  {user.name}")
@@ -88,41 +89,53 @@ def create_course(code: str, title: str | None) -> None:
     click.echo(f"course {code} {'created' if created else 'exists already'}")
 
 
-roster = click.Group("roster", help="Import a class roster.")
+@courses_cli.command("list")
+def list_courses() -> None:
+    """Every course, with its students, staff and assignments."""
+    summaries = courses.list_courses()
+    if not summaries:
+        click.echo("no courses yet: `flask courses create CODE` or `flask demo seed`")
+    for summary in summaries:
+        course = summary.course
+        click.echo(f"{course.code:12s} {summary.students:4d} students  {summary.staff:3d} staff  "
+                   f"{summary.assignments:3d} assignments  {course.title}")
 
 
-@roster.command("import")
+roster_cli = click.Group("roster", help="Import a class roster.")
+
+
+@roster_cli.command("import")
 @click.argument("course_code")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @refusals_as_errors
 def import_roster(course_code: str, csv_file: Path) -> None:
-    """Enrol everyone in CSV_FILE (columns: email, name, and optionally role and password).
+    """Enrol everyone in CSV_FILE in the course COURSE_CODE, which must exist.
 
-    Missing users are created; users without a password get a random one, printed once."""
+    Columns are matched without regard to case, as LMS exports name them: email (e-mail,
+    email address), name (full name, or first name and last name), student id (SIS id, SIS
+    user id, ID number), role (student, ta, instructor) and password. Other columns are
+    named and ignored. The whole file is checked first: any bad row, and nothing is imported.
+    New users without a password get a temporary one, printed once after the import."""
     course = existing_course(course_code)
-    with csv_file.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        columns = {c.strip().lower() for c in reader.fieldnames or []}
-        if "email" not in columns:
-            raise click.ClickException(f"{csv_file}: needs an 'email' column (found: {', '.join(sorted(columns))})")
-        created = enrolled = 0
-        for line, row in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            email = row.get("email", "")
-            role_name = row.get("role") or "student"
-            if "@" not in email:
-                raise click.ClickException(f"{csv_file}:{line}: {email!r} is not an email address; nothing imported")
-            if role_name not in ROLES:
-                raise click.ClickException(f"{csv_file}:{line}: role must be one of {', '.join(ROLES)}; nothing imported")
-            password = row.get("password") or people.temporary_password()
-            user, new = people.get_or_create_user(email, row.get("name", ""), Role(role_name), password)
-            if new:
-                created += 1
-                if not row.get("password"):
-                    click.echo(f"{user.email}: temporary password {password}")
-            enrolled += people.enrol(user, course, Role(role_name))
-    db.session.commit()
-    click.echo(f"{course.code}: {created} users created, {enrolled} new enrolments")
+    try:
+        text = csv_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{csv_file}: not UTF-8 text (byte {exc.start}); export the roster as UTF-8 CSV") from None
+    parsed = roster.parse(text, str(csv_file))
+    if parsed.ignored_columns:
+        click.echo(f"warning: ignored columns: {', '.join(parsed.ignored_columns)}", err=True)
+    if parsed.problems:
+        for problem in parsed.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{len(parsed.problems)} problem(s) in {csv_file}; nothing imported")
+    outcome = roster.import_roster(course, parsed)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for email, password in outcome.created:
+        if password:
+            click.echo(f"{email}: temporary password {password}")
+    click.echo(f"{course.code}: {len(outcome.created)} users created, {outcome.enrolled} new enrolments"
+               + (f", {outcome.updated_roles} roles changed" if outcome.updated_roles else ""))
 
 
 assignments_cli = click.Group("assignments", help="Sync assignments from the assignment files.")
@@ -178,6 +191,50 @@ def submit_file(assignment_name: str, file: Path, email: str, course_code: str |
     click.echo(f"submission {submission.id} (attempt {submission.attempt}) queued")
 
 
+def score(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+@grading_cli.command("results")
+@click.argument("assignment_name")
+@click.option("--course", "course_code", default=None)
+@click.option("--user", "email", default=None, help="Only this user.")
+@click.option("--csv", "as_csv", is_flag=True, help="Comma-separated, with a header row, for a spreadsheet.")
+@refusals_as_errors
+def show_results(assignment_name: str, course_code: str | None, email: str | None, as_csv: bool) -> None:
+    """Each student's score on ASSIGNMENT: the latest graded submission counts.
+
+    raw is what the checks earned, penalty what lateness took off, final what counts; spec is
+    the start of the digest of the assignment file that graded it (it changes when the file does)."""
+    assignment = assignments.get_assignment(course_code or default_course(), assignment_name)
+    user = people.get_user(email) if email else None
+    rows = []
+    for standing in results.standings(assignment, user):
+        counted = standing.counted
+        rows.append({
+            "email": standing.user.email, "name": standing.user.name, "student_id": standing.user.external_id or "",
+            "attempts": standing.attempts,
+            "status": standing.latest_status.value if standing.latest_status else "missing",
+            "submission": counted.id if counted else "", "raw": score(standing.raw),
+            "penalty": score(standing.penalty), "final": score(standing.final), "max": score(assignment.max_score),
+            "late_days": counted.late_days if counted else "",
+            "spec": (counted.spec_digest or "")[:12] if counted else "",
+            "graded_at": f"{counted.graded_at:%Y-%m-%d %H:%M}" if counted and counted.graded_at else "",
+        })
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["email"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    click.echo(f"{assignment.course.code}/{assignment.name}: {len(rows)} students, max {score(assignment.max_score)}"
+               f" (current spec {assignment.source_sha256[:12]})")
+    columns = ["email", "attempts", "status", "raw", "penalty", "final", "late_days", "spec", "graded_at"]
+    widths = {c: max([len(c), *(len(str(r[c])) for r in rows)]) for c in columns}
+    click.echo("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
+    for row in rows:
+        click.echo("  ".join(str(row[c]).ljust(widths[c]) for c in columns).rstrip())
+
+
 @grading_cli.command("status")
 def status() -> None:
     """Queue depths, submissions by status, and live workers."""
@@ -208,6 +265,94 @@ def sweep_now() -> None:
                f" (grading queue depth {report.queue_depth})")
 
 
+extensions_cli = click.Group("extensions", help="Per-student due dates.")
+
+
+def parse_due(text: str) -> dt.datetime:
+    """2026-12-20T23:59Z, 2026-12-20 23:59 (UTC) or 2026-12-20 (23:59 UTC that day)."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(23, 59), tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date such as 2026-12-20 or 2026-12-20T23:59Z") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+@extensions_cli.command("grant")
+@click.argument("assignment_name")
+@click.option("--user", "email", required=True, help="The student.")
+@click.option("--due", "due_text", help="Their due date: 2026-12-20, 2026-12-20T18:00Z (times without a zone are UTC).")
+@click.option("--days", type=click.IntRange(min=1), help="Or: this many days after the assignment's due date.")
+@click.option("--reason", default="", help="Why (kept with the extension).")
+@click.option("--by", "granted_by", default=None, help="Email of the staff member granting it.")
+@click.option("--course", "course_code", default=None)
+@click.option("--regrade", is_flag=True, help="Grade the student's submissions of it again, under the new date.")
+@refusals_as_errors
+def grant_extension(assignment_name: str, email: str, due_text: str | None, days: int | None, reason: str,
+                    granted_by: str | None, course_code: str | None, regrade: bool) -> None:
+    """Give a student their own due date for ASSIGNMENT (replacing an earlier extension)."""
+    code = course_code or default_course()
+    assignment = assignments.get_assignment(code, assignment_name)
+    if (due_text is None) == (days is None):
+        raise click.UsageError("give exactly one of --due DATE or --days N")
+    if days is not None:
+        if assignment.due is None:
+            raise click.UsageError(f"{code}/{assignment_name} has no due date: give --due")
+        due = assignment.due + dt.timedelta(days=days)
+    else:
+        due = parse_due(due_text)
+    staff = people.get_user(granted_by) if granted_by else None
+    extension = deadlines.grant_extension(code, assignment_name, email, due, staff, reason)
+    click.echo(f"{extension.user.email}: {code}/{assignment_name} due {extension.due:%Y-%m-%d %H:%M} UTC"
+               + (f" (assignment: {assignment.due:%Y-%m-%d %H:%M} UTC)" if assignment.due else ""))
+    report_regrade(assignment, extension.user, regrade)
+
+
+def report_regrade(assignment: Any, user: Any, regrade: bool) -> None:
+    if regrade:
+        count = grading.regrade_student(assignment, user)
+        click.echo(f"{count} submissions queued for regrading")
+        return
+    attempts = results.standings(assignment, user)[0].attempts
+    if attempts:
+        click.echo(f"{user.email} has {attempts} submissions of {assignment.name}: they keep their scores until"
+                   " regraded (--regrade)")
+
+
+@extensions_cli.command("revoke")
+@click.argument("assignment_name")
+@click.option("--user", "email", required=True)
+@click.option("--course", "course_code", default=None)
+@click.option("--regrade", is_flag=True, help="Grade the student's submissions of it again, under the assignment's date.")
+@refusals_as_errors
+def revoke_extension(assignment_name: str, email: str, course_code: str | None, regrade: bool) -> None:
+    """Take a student's extension away: the assignment's due date applies to them again."""
+    code = course_code or default_course()
+    due = deadlines.revoke_extension(code, assignment_name, email)
+    click.echo(f"{email.strip().lower()}: extension to {due:%Y-%m-%d %H:%M} UTC revoked")
+    report_regrade(assignment=assignments.get_assignment(code, assignment_name), user=people.get_user(email),
+                   regrade=regrade)
+
+
+@extensions_cli.command("list")
+@click.argument("assignment_name", required=False)
+@click.option("--course", "course_code", default=None)
+@refusals_as_errors
+def list_extensions(assignment_name: str | None, course_code: str | None) -> None:
+    """The extensions of a course (of one assignment, when named)."""
+    code = course_code or default_course()
+    found = deadlines.list_extensions(code, assignment_name)
+    if not found:
+        click.echo(f"no extensions in {code}" + (f"/{assignment_name}" if assignment_name else ""))
+    for extension in found:
+        by = f" by {extension.granted_by.email}" if extension.granted_by else ""
+        why = f": {extension.reason}" if extension.reason else ""
+        click.echo(f"{extension.assignment.name:10s} {extension.user.email:30s} due {extension.due:%Y-%m-%d %H:%M} UTC"
+                   f" (granted {extension.created_at:%Y-%m-%d}{by}){why}")
+
+
 demo_cli = click.Group("demo", help="Demo data.")
 
 
@@ -219,5 +364,5 @@ def seed() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users, courses_cli, roster, assignments_cli, grading_cli, demo_cli):
+    for group in (users_cli, courses_cli, roster_cli, assignments_cli, grading_cli, extensions_cli, demo_cli):
         app.cli.add_command(group)

@@ -1,5 +1,5 @@
-"""The service's data: users and courses, assignments synced from assignments/*.toml,
-submissions with their grading state, and room for API tokens and webhooks."""
+"""The service's data: users and courses, assignments synced from the assignment catalogue,
+per-student extensions, submissions with their grading state, and API tokens."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.STUDENT)
     password_hash: Mapped[str | None] = mapped_column(String(256))
+    # The student or SIS id of an LMS roster: how an LMS names this person.
+    external_id: Mapped[str | None] = mapped_column(String(100), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -137,6 +139,25 @@ class Assignment(db.Model):
         return f"<Assignment {self.name}>"
 
 
+class Extension(db.Model):
+    """A later due date for one student on one assignment (one per pair: granting again replaces it)."""
+
+    __tablename__ = "extensions"
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    due: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    assignment: Mapped[Assignment] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+
+
 class SubmissionStatus(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
@@ -168,10 +189,12 @@ class Submission(db.Model):
     graded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     errored_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    score: Mapped[float | None]  # after any late penalty
+    score: Mapped[float | None]  # the final score: after any late penalty, as the result document says
+    raw_score: Mapped[float | None]  # what the checks earned, before the late penalty
     max_score: Mapped[float | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     engine_version: Mapped[str | None] = mapped_column(String(32))
+    spec_digest: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the assignment file that graded it
     error: Mapped[str | None] = mapped_column(Text)
 
     # The claim of the job that is grading it: only the run holding `run_id` may store a result,
@@ -219,38 +242,3 @@ class ApiToken(db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
-
-
-class Webhook(db.Model):
-    """An LMS endpoint told about grading events of a course (the LMS issue fills in delivery)."""
-
-    __tablename__ = "webhooks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
-    secret: Mapped[str] = mapped_column(String(128))
-    events: Mapped[list[str]] = mapped_column(JSON, default=list)
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    course: Mapped[Course] = relationship()
-
-
-class WebhookDelivery(db.Model):
-    """One event for one webhook; the row exists before its job, like a submission."""
-
-    __tablename__ = "webhook_deliveries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
-    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"))
-    event: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-
-    webhook: Mapped[Webhook] = relationship()

@@ -1,6 +1,6 @@
 """Central finite differences in float64, used only to validate the autograd
-reference, never to judge a student (see reference/gradient-numerics.md: an
-elementwise comparison against FD rejects correct answers)."""
+reference, never to judge a student: their truncation and rounding errors are
+large enough that an elementwise comparison against them rejects correct answers."""
 
 from __future__ import annotations
 

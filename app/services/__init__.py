@@ -10,7 +10,8 @@ see a request object:
     assignments  the assignment catalogue and its rows in the database
     deadlines    due dates, per-student extensions and the late policy
     submissions  accepting a file and sending its grading job
-    grading      claim -> engine -> store (or error), regrades, recovery, results
+    grading      claim -> engine -> store (or error), regrades, recovery
+    results      where each student stands on an assignment
     tokens       API tokens
     health       the database, the broker and the workers
     jobs         background jobs, sent only after their transaction commits

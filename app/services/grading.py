@@ -23,8 +23,19 @@ from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 
 from app.config import GRADING_QUEUE, TASK_SOFT_TIME_LIMIT
 from app.extensions import db
-from app.models import Assignment, Course, LatePolicy, Submission, SubmissionStatus, WorkerHeartbeat, utcnow
-from app.services import assignments, jobs
+from app.models import (
+    Assignment,
+    Course,
+    Extension,
+    LatePolicy,
+    Submission,
+    SubmissionStatus,
+    User,
+    WorkerHeartbeat,
+    utcnow,
+)
+from app.services import assignments, deadlines, jobs
+from graders import late
 from graders.assignment import AssignmentError
 from graders.engine import default_runner, grade_source
 
@@ -49,9 +60,6 @@ class Claim:
     code: str
     course: str
     assignment: str
-    late_days: int
-    late_policy: LatePolicy
-    late_penalty_per_day: float
 
 
 # The per-submission statements are built once: building and hashing a statement costs the
@@ -84,10 +92,18 @@ CLAIM = (
                and_(SUBMISSIONS.c.status == RUNNING, SUBMISSIONS.c.task_id == bindparam("claim_task"))))
     .values(status=RUNNING, started_at=bindparam("claim_now"), task_id=bindparam("claim_task"),
             run_id=bindparam("claim_run"), worker=bindparam("claim_worker"))
-    .returning(SUBMISSIONS.c.code, SUBMISSIONS.c.late_days,
-               _course_code(),
-               _of_assignment(ASSIGNMENTS.c.name),
-               _of_assignment(ASSIGNMENTS.c.late_policy), _of_assignment(ASSIGNMENTS.c.late_penalty_per_day)))
+    .returning(SUBMISSIONS.c.code, _course_code(), _of_assignment(ASSIGNMENTS.c.name)))
+
+# What the late policy needs, read in the transaction that stores the result, so a regrade
+# applies the policy and the student's extension as they are when it is stored.
+EXTENSIONS = Extension.__table__
+LATE_TERMS = (
+    select(SUBMISSIONS.c.submitted_at, ASSIGNMENTS.c.due, ASSIGNMENTS.c.late_policy, ASSIGNMENTS.c.late_penalty_per_day,
+           EXTENSIONS.c.due)
+    .join(ASSIGNMENTS, ASSIGNMENTS.c.id == SUBMISSIONS.c.assignment_id)
+    .outerjoin(EXTENSIONS, and_(EXTENSIONS.c.assignment_id == SUBMISSIONS.c.assignment_id,
+                                EXTENSIONS.c.user_id == SUBMISSIONS.c.user_id))
+    .where(SUBMISSIONS.c.id == bindparam("claim_id")))
 
 # Only the run that holds the claim may write, and only once.
 _HOLDS_CLAIM = and_(SUBMISSIONS.c.id == bindparam("claim_id"), SUBMISSIONS.c.run_id == bindparam("claim_run"),
@@ -95,8 +111,9 @@ _HOLDS_CLAIM = and_(SUBMISSIONS.c.id == bindparam("claim_id"), SUBMISSIONS.c.run
 STORE_RESULT = (
     update(SUBMISSIONS).where(_HOLDS_CLAIM)
     .values(status=GRADED, graded_at=bindparam("store_now"), score=bindparam("store_score"),
-            max_score=bindparam("store_max"), result=bindparam("store_result", type_=SUBMISSIONS.c.result.type),
-            engine_version=bindparam("store_engine"), error=None, grade_count=SUBMISSIONS.c.grade_count + 1))
+            raw_score=bindparam("store_raw"), late_days=bindparam("store_late_days"), max_score=bindparam("store_max"),
+            result=bindparam("store_result", type_=SUBMISSIONS.c.result.type), engine_version=bindparam("store_engine"),
+            spec_digest=bindparam("store_digest"), error=None, grade_count=SUBMISSIONS.c.grade_count + 1))
 STORE_ERROR = (
     update(SUBMISSIONS).where(_HOLDS_CLAIM)
     .values(status=ERROR, errored_at=bindparam("store_now"), error=bindparam("store_error")))
@@ -119,24 +136,26 @@ def claim(submission_id: int, task_id: str, worker: str) -> Claim | None:
     db.session.commit()
     if claimed is None:
         return None
-    code, late_days, course, name, late_policy, penalty = claimed
-    return Claim(submission_id, run_id, code, course, name, late_days, LatePolicy(late_policy), penalty)
+    code, course, name = claimed
+    return Claim(submission_id, run_id, code, course, name)
 
 
-def penalised(score: float, claim: Claim) -> float:
-    if claim.late_policy is not LatePolicy.PENALTY or claim.late_days <= 0:
-        return score
-    return max(0.0, score * (1.0 - claim.late_penalty_per_day * claim.late_days))
+def store_result(claim: Claim, document: dict[str, Any], spec_digest: str | None = None) -> bool:
+    """Store the graded result, with the late policy applied to it; False if this run lost
+    its claim (regrade or recovery).
 
-
-def store_result(claim: Claim, document: dict[str, Any]) -> bool:
-    """Store the graded result; False if this run lost its claim (regrade or recovery).
-
-    `document` is grade_source's, which is strict JSON already (graders.scoring.result_document)."""
+    `document` is grade_source's, which is strict JSON already (graders.scoring.result_document).
+    The stored document says what the row says: `raw_score`, the `late` penalty and the final
+    `score`. `spec_digest` names the assignment file that graded it."""
+    terms = db.session.execute(LATE_TERMS, {"claim_id": claim.submission_id}).one()
+    submitted_at, due, policy, per_day, extension_due = terms
+    lateness = deadlines.assess(LatePolicy(policy), per_day, due, extension_due, submitted_at)
+    document = late.apply(document, lateness)
     result = db.session.execute(STORE_RESULT, {
         "claim_id": claim.submission_id, "claim_run": claim.run_id, "store_now": utcnow(),
-        "store_score": penalised(float(document["score"]), claim), "store_max": float(document["max_score"]),
-        "store_result": document, "store_engine": str(document.get("engine_version"))})
+        "store_score": document["score"], "store_raw": document["raw_score"], "store_late_days": lateness.days_late,
+        "store_max": float(document["max_score"]), "store_result": document,
+        "store_engine": str(document.get("engine_version")), "store_digest": spec_digest})
     db.session.commit()
     return result.rowcount == 1
 
@@ -191,7 +210,7 @@ def grade(submission_id: int, task_id: str, worker: str) -> str:
         with_db_retry(lambda: store_error(claimed, message))
         return "error"
     try:
-        stored = with_db_retry(lambda: store_result(claimed, document))
+        stored = with_db_retry(lambda: store_result(claimed, document, loaded.digest))
     except OperationalError:
         raise
     except (StatementError, ValueError) as exc:
@@ -225,6 +244,13 @@ def regrade_submission(submission_id: int) -> Submission | None:
         return None
     requeue([submission], regrade=True)
     return submission
+
+
+def regrade_student(assignment: Assignment, user: User) -> int:
+    """Grade one student's submissions of an assignment again (after their due date changed)."""
+    rows = list(db.session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
+                                                            Submission.user_id == user.id).order_by(Submission.id)))
+    return requeue(rows, regrade=True)
 
 
 def regrade_assignment(assignment: Assignment) -> int:
@@ -299,3 +325,4 @@ def status_counts() -> dict[SubmissionStatus, int]:
     counts = dict(db.session.execute(select(Submission.status, db.func.count(Submission.id))
                                      .group_by(Submission.status)).all())
     return {state: counts.get(state, 0) for state in SubmissionStatus}
+

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Assignment, Course, Enrolment, LatePolicy, Submission, SubmissionStatus, User, utcnow
-from app.services import jobs
+from app.models import Assignment, Course, Enrolment, Extension, Submission, SubmissionStatus, User, utcnow
+from app.services import deadlines, jobs
 from app.services.errors import ServiceError
 from graders.submission import SubmissionError, decode_submission
 
@@ -26,9 +25,10 @@ class SubmissionRejected(ServiceError):
 # Every upload runs these; they are built once, because building and hashing a statement
 # costs more CPU than the database spends on it (SQLAlchemy memoises a built statement's key).
 FIND_ASSIGNMENT = (
-    select(Assignment, Enrolment.user_id)
+    select(Assignment, Enrolment.user_id, Extension.due)
     .join(Course, Course.id == Assignment.course_id)
     .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == bindparam("user_id")))
+    .outerjoin(Extension, and_(Extension.assignment_id == Assignment.id, Extension.user_id == bindparam("user_id")))
     .where(Course.code == bindparam("course_code"), Assignment.name == bindparam("assignment_name")))
 LOCK_STUDENT = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
 ATTEMPTS = (
@@ -39,13 +39,14 @@ ATTEMPTS = (
     .where(Submission.assignment_id == bindparam("assignment_id"), Submission.user_id == bindparam("user_id")))
 
 
-def find_assignment(course_code: str, name: str, user: User) -> tuple[Assignment, bool]:
-    """The assignment, and whether `user` is enrolled in its course, in one query: this runs
-    on every upload. The two slower queries below only run to explain a refusal."""
+def find_assignment(course_code: str, name: str, user: User) -> tuple[Assignment, bool, dt.datetime | None]:
+    """The assignment, whether `user` is enrolled in its course and their extension's due
+    date, in one query: this runs on every upload. The two slower queries below only run to
+    explain a refusal."""
     found = db.session.execute(FIND_ASSIGNMENT, {"user_id": user.id, "course_code": course_code,
                                                  "assignment_name": name}).first()
     if found is not None:
-        return found[0], found[1] is not None
+        return found[0], found[1] is not None, found[2]
     course = db.session.scalar(select(Course).where(Course.code == course_code))
     if course is None:
         raise SubmissionRejected(f"there is no course {course_code!r}")
@@ -63,14 +64,15 @@ def read_source(data: bytes, filename: str) -> str:
     return source
 
 
-def late_days(assignment: Assignment, now: dt.datetime) -> int:
-    """Whole days (rounded up) past the due date; refuses the file under a no-late policy."""
-    if assignment.due is None or now <= assignment.due:
-        return 0
-    if assignment.late_policy is LatePolicy.NONE:
-        raise SubmissionRejected(
-            f"{assignment.name} was due {assignment.due:%Y-%m-%d %H:%M} UTC and does not accept late submissions")
-    return math.ceil((now - assignment.due) / dt.timedelta(days=1))
+def late_days(assignment: Assignment, extension_due: dt.datetime | None, now: dt.datetime) -> int:
+    """Whole days (rounded up) past the student's due date; refuses the file under a no-late policy."""
+    lateness = deadlines.assess(assignment.late_policy, assignment.late_penalty_per_day, assignment.due,
+                                extension_due, now)
+    if not lateness.accepted:
+        yours = " (your extension)" if extension_due is not None else ""
+        raise SubmissionRejected(f"{assignment.name} was due {lateness.due:%Y-%m-%d %H:%M} UTC{yours}"
+                                 " and does not accept late submissions")
+    return lateness.days_late
 
 
 def next_attempt(assignment: Assignment, user: User, now: dt.datetime) -> int:
@@ -106,11 +108,11 @@ def submit(user: User, course_code: str, assignment_name: str, data: bytes, file
     not enrolled, an empty/binary/oversized/non-UTF-8 file, a late file under a no-late policy,
     or a file over the daily limit."""
     now = now or utcnow()
-    assignment, enrolled = find_assignment(course_code, assignment_name, user)
+    assignment, enrolled, extension_due = find_assignment(course_code, assignment_name, user)
     if not enrolled:
         raise SubmissionRejected(f"you are not enrolled in {course_code}")
     source = read_source(data, filename)
-    days_late = late_days(assignment, now)
+    days_late = late_days(assignment, extension_due, now)
     for _ in range(ATTEMPT_RETRIES):
         # Lock the student's row so their concurrent uploads take attempt numbers one at a time
         # and cannot both slip under the daily limit (a no-op on SQLite, which serialises writers).

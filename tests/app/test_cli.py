@@ -1,16 +1,37 @@
-"""The Flask CLI commands, run through Flask's CLI runner against the test database."""
+"""The Flask CLI commands, run as an operator would through Flask's CLI runner against the
+test database: what they print, what they refuse, and that a refusal stores nothing."""
 
-from sqlalchemy import select
+import csv
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Enrolment, Role, Submission, SubmissionStatus, User
+from app.models import Course, Enrolment, Extension, Role, Submission, SubmissionStatus, User
+from app.services import grading, people
 from app.services.submissions import submit
 from tests.support.servers import CORRECT
 
 
-def invoke(app, *args: str):
-    return app.test_cli_runner().invoke(args=list(args), catch_exceptions=False)
+def invoke(app, *args: str, **kwargs):
+    return app.test_cli_runner().invoke(args=list(args), catch_exceptions=False, **kwargs)
 
+
+def count(model) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def graded(submission_id: int, score: float = 25.0) -> None:
+    """Grade through the real claim and store, as a worker would (without the sandbox)."""
+    claimed = grading.claim(submission_id, f"t-{submission_id}-{dt.datetime.now().timestamp()}", "w")
+    document = {"score": score, "max_score": 25.0, "engine_version": "test", "problems": [], "passed": score == 25}
+    assert grading.store_result(claimed, document, "ab" * 32)
+
+
+# --- users -------------------------------------------------------------------------------------
 
 def test_users_create_and_duplicate(app_context):
     result = invoke(app_context, "users", "create", "Ada@Example.edu", "--role", "instructor", "--password", "pw")
@@ -21,28 +42,158 @@ def test_users_create_and_duplicate(app_context):
     assert again.exit_code != 0 and "already exists" in again.output
 
 
-def test_roster_import_creates_and_enrols(app_context, tmp_path):
-    invoke(app_context, "courses", "create", "C1")
-    roster = tmp_path / "roster.csv"
-    roster.write_text("email,name,role\nann@example.edu,Ann,student\nted@example.edu,Ted,ta\n")
-    result = invoke(app_context, "roster", "import", "C1", str(roster))
+@pytest.mark.parametrize("email", ["not-an-email", "two@@example.edu", "a b@example.edu", "x@localhost", ""])
+def test_users_create_refuses_a_bad_email_before_asking_for_a_password(app_context, email):
+    result = invoke(app_context, "users", "create", email)  # no --password: it would prompt
+    assert result.exit_code == 1
+    assert "is not an email address" in result.output and "Password" not in result.output
+    assert count(User) == 0
+
+
+def test_users_create_refuses_an_unknown_course_and_creates_nobody(app_context):
+    result = invoke(app_context, "users", "create", "ann@example.edu", "--password", "pw", "--course", "NOPE")
+    assert result.exit_code == 1 and "no course 'NOPE'" in result.output
+    assert count(User) == 0 and count(Course) == 0
+
+
+# --- courses -----------------------------------------------------------------------------------
+
+def test_courses_list(app, student):
+    invoke(app, "courses", "create", "EMPTY", "--title", "Nothing yet")
+    result = invoke(app, "courses", "list")
     assert result.exit_code == 0, result.output
-    assert "2 users created, 2 new enrolments" in result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:7] == ["EMPTY", "0", "students", "0", "staff", "0", "assignments"]
+    assert lines[1].split()[:7] == ["T101", "1", "students", "0", "staff", "4", "assignments"]
+    assert lines[1].endswith("Test course")
+
+
+def test_courses_list_when_there_are_none(app_context):
+    assert "no courses yet" in invoke(app_context, "courses", "list").output
+
+
+# --- roster ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def c1(app_context):
+    assert invoke(app_context, "courses", "create", "C1").exit_code == 0
+    return app_context
+
+
+def roster_file(tmp_path, text: str):
+    path = tmp_path / "roster.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_roster_import_creates_and_enrols(c1, tmp_path):
+    roster = roster_file(tmp_path, "email,name,role\nann@example.edu,Ann,student\nted@example.edu,Ted,ta\n")
+    result = invoke(c1, "roster", "import", "C1", str(roster))
+    assert result.exit_code == 0, result.output
+    assert "C1: 2 users created, 2 new enrolments" in result.output
     assert "ann@example.edu: temporary password" in result.output
     roles = {e.user.email: e.role for e in db.session.scalars(select(Enrolment))}
     assert roles == {"ann@example.edu": Role.STUDENT, "ted@example.edu": Role.TA}
-    assert "0 users created, 0 new enrolments" in invoke(app_context, "roster", "import", "C1", str(roster)).output
+    again = invoke(c1, "roster", "import", "C1", str(roster))
+    assert "0 users created, 0 new enrolments" in again.output and "temporary password" not in again.output
 
 
-def test_roster_with_a_bad_row_imports_nothing(app_context, tmp_path):
-    invoke(app_context, "courses", "create", "C1")
-    roster = tmp_path / "roster.csv"
-    roster.write_text("email,name\nann@example.edu,Ann\nnot-an-email,Bob\n")
-    result = invoke(app_context, "roster", "import", "C1", str(roster))
-    assert result.exit_code != 0 and "roster.csv:3" in result.output
-    db.session.rollback()
-    assert db.session.scalar(select(User).where(User.email == "ann@example.edu")) is None
+def test_the_printed_temporary_password_is_the_one_stored(c1, tmp_path):
+    result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email\nann@example.edu\n")))
+    password = result.stdout.split("temporary password ")[1].split()[0]
+    assert people.get_user("ann@example.edu").check_password(password)
 
+
+def test_a_malformed_roster_reports_every_bad_row_and_imports_and_prints_nothing(c1, tmp_path):
+    roster = roster_file(tmp_path, "\n".join([
+        "Email,Name,Role",
+        "ann@example.edu,Ann,student",      # 2: fine
+        "not-an-email,Bob,student",          # 3: bad address
+        ",Nobody,student",                   # 4: no address
+        "cat@example.edu,Cat,professor",     # 5: unknown role
+        "",                                  # 6: blank, skipped
+        "ANN@example.edu,Ann again,ta",      # 7: duplicate of line 2
+        "dan@example.edu,Dan,student",       # 8: fine
+    ]) + "\n")
+    result = invoke(c1, "roster", "import", "C1", str(roster))
+    assert result.exit_code == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(roster))]
+    assert [p.split(":")[1] for p in problems] == ["3", "4", "5", "7"]
+    assert "'not-an-email' is not an email address" in problems[0]
+    assert "no email address" in problems[1]
+    assert "role 'professor' is not one of student, ta, instructor" in problems[2]
+    assert "ann@example.edu is also on line 2" in problems[3]
+    assert "4 problem(s)" in result.output and "nothing imported" in result.output
+    assert "password" not in result.output
+    assert count(User) == 0 and count(Enrolment) == 0
+
+
+def test_a_roster_for_an_unknown_course_is_refused_and_creates_nothing(app_context, tmp_path):
+    roster = roster_file(tmp_path, "email,name\nann@example.edu,Ann\n")
+    result = invoke(app_context, "roster", "import", "NOPE", str(roster))
+    assert result.exit_code == 1
+    assert "no course 'NOPE': create it with `flask courses create NOPE`" in result.output
+    assert "password" not in result.output
+    assert count(Course) == 0 and count(User) == 0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A Canvas-style export: e-mail spelled with a hyphen, an SIS id, and columns we do not use.
+    ("Student,ID,SIS User ID,E-Mail,Section\n\"Lovelace, Ada\",101,S-1,ada@example.edu,A\n",
+     {"name": "Lovelace, Ada", "external_id": "S-1", "ignored": "ID, Section"}),
+    # Moodle: first name and surname, 'Email address', 'ID number'.
+    ("First name,Surname,ID number,Email address\nAda,Lovelace,77,ada@example.edu\n",
+     {"name": "Ada Lovelace", "external_id": "77", "ignored": None}),
+    # Blackboard, shouting, with a byte-order mark and a username we do not use.
+    ("\ufeffLAST NAME,FIRST NAME,USERNAME,STUDENT ID,EMAIL\nLovelace,Ada,alove,9,ada@example.edu\n",
+     {"name": "Ada Lovelace", "external_id": "9", "ignored": "USERNAME"}),
+    ("Full Name,Email,Role\nAda Lovelace,ada@example.edu,TeacherEnrollment\n",
+     {"name": "Ada Lovelace", "external_id": None, "ignored": None, "role": Role.INSTRUCTOR}),
+    ("full_name,e_mail,sis_id\nAda Lovelace,ada@example.edu,X7\n",
+     {"name": "Ada Lovelace", "external_id": "X7", "ignored": None}),
+])
+def test_roster_headers_of_the_usual_exports(c1, tmp_path, text, expected):
+    result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, text)))
+    assert result.exit_code == 0, result.output
+    ada = people.get_user("ada@example.edu")
+    assert (ada.name, ada.external_id) == (expected["name"], expected["external_id"])
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == ada.id))
+    assert enrolment.role is expected.get("role", Role.STUDENT)
+    if expected["ignored"]:
+        assert f"warning: ignored columns: {expected['ignored']}" in result.stderr
+    else:
+        assert "ignored" not in result.output
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("name,student id\nAnn,1\n", "roster.csv:1: no email column (found: 'name', 'student id'"),
+    ("Email,E-mail\na@example.edu,b@example.edu\n", "columns 'Email' and 'E-mail' both give the email"),
+    ("email\n", "no one is listed"),
+    ("", "the file is empty"),
+])
+def test_a_roster_whose_header_is_unusable_says_why(c1, tmp_path, text, message):
+    result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, text)))
+    assert result.exit_code == 1 and message in result.output
+    assert count(User) == 0
+
+
+def test_a_roster_that_is_not_utf8_is_refused(c1, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes("email,name\njose@example.edu,Jos\xe9\n".encode("latin-1"))
+    result = invoke(c1, "roster", "import", "C1", str(path))
+    assert result.exit_code == 1 and "not UTF-8" in result.output and count(User) == 0
+
+
+def test_a_roster_keeps_an_existing_users_student_id_and_says_so(c1, tmp_path):
+    invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email,student id\nann@example.edu,1\n")))
+    result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email,student id,role\nann@example.edu,2,ta\n")))
+    assert result.exit_code == 0
+    assert "keeps student id '1' (the roster says '2')" in result.stderr
+    assert "0 users created, 0 new enrolments, 1 roles changed" in result.output
+    assert people.get_user("ann@example.edu").external_id == "1"
+
+
+# --- assignments and grading --------------------------------------------------------------------
 
 def test_assignments_sync(app_context):
     result = invoke(app_context, "assignments", "sync", "--course", "T9")
@@ -69,6 +220,105 @@ def test_regrade_requeues_and_status_reports(app, student, redis_server):
     assert "queued 1" in status.output
     assert status.exit_code == 1  # no live worker: status says so and fails, like /healthz
 
+
+@pytest.fixture
+def class_of_three(app, student, course):
+    """student: two graded attempts on `penalised` (late), then one still queued; bea: one
+    graded attempt; cid: nothing."""
+    for email, name in (("bea@example.edu", "Bea"), ("cid@example.edu", "Cid")):
+        user, _ = people.get_or_create_user(email, name, Role.STUDENT, "pw")
+        people.enrol(user, course, Role.STUDENT)
+    db.session.commit()
+    first = submit(student, "T101", "penalised", CORRECT.encode(), "a.py").id
+    second = submit(student, "T101", "penalised", CORRECT.encode(), "b.py").id
+    graded(first, 25.0)
+    graded(second, 12.5)  # the latest graded counts, even when lower
+    submit(student, "T101", "penalised", CORRECT.encode(), "c.py")
+    graded(submit(people.get_user("bea@example.edu"), "T101", "penalised", CORRECT.encode(), "a.py").id, 25.0)
+    return second
+
+
+def test_grading_results_shows_the_score_that_counts(app, class_of_three):
+    result = invoke(app, "grading", "results", "penalised", "--course", "T101")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("T101/penalised: 3 students, max 25 (current spec ")
+    assert lines[1].split() == ["email", "attempts", "status", "raw", "penalty", "final", "late_days", "spec",
+                                "graded_at"]
+    rows = {line.split()[0]: line.split() for line in lines[2:]}
+    assert rows["student@example.edu"][1:8] == ["3", "queued", "12.5", "2.5", "10", "2", "abababababab"]
+    assert rows["bea@example.edu"][1:8] == ["1", "graded", "25", "5", "20", "2", "abababababab"]
+    assert rows["cid@example.edu"][1:] == ["0", "missing"]
+
+
+def test_grading_results_as_csv_for_one_user(app, class_of_three):
+    result = invoke(app, "grading", "results", "penalised", "--course", "T101", "--user", "Student@Example.edu",
+                    "--csv")
+    assert result.exit_code == 0, result.output
+    (row,) = list(csv.DictReader(io.StringIO(result.output)))
+    assert row["email"] == "student@example.edu" and row["submission"] == str(class_of_three)
+    assert (row["raw"], row["penalty"], row["final"], row["max"]) == ("12.5", "2.5", "10", "25")
+    assert row["attempts"] == "3" and row["status"] == "queued" and len(row["spec"]) == 12
+
+
+def test_grading_results_refuses_what_does_not_exist(app, course):
+    assert "T101 has no assignment 'hw9'" in invoke(app, "grading", "results", "hw9", "--course", "T101").output
+    assert "no user 'ghost@example.edu'" in invoke(app, "grading", "results", "t1", "--course", "T101",
+                                                   "--user", "ghost@example.edu").output
+
+
+# --- extensions --------------------------------------------------------------------------------
+
+def test_extensions_grant_list_and_revoke(app, student):
+    result = invoke(app, "extensions", "grant", "closed", "--course", "T101", "--user", "student@example.edu",
+                    "--due", "2099-01-02", "--reason", "medical")
+    assert result.exit_code == 0, result.output
+    assert "student@example.edu: T101/closed due 2099-01-02 23:59 UTC (assignment: " in result.output
+    assert submit(student, "T101", "closed", CORRECT.encode(), "a.py").late_days == 0  # open for them now
+
+    listed = invoke(app, "extensions", "list", "--course", "T101")
+    assert "closed" in listed.output and "2099-01-02 23:59 UTC" in listed.output and ": medical" in listed.output
+
+    revoked = invoke(app, "extensions", "revoke", "closed", "--course", "T101", "--user", "student@example.edu")
+    assert revoked.exit_code == 0 and "extension to 2099-01-02 23:59 UTC revoked" in revoked.output
+    assert "has 1 submissions of closed: they keep their scores until regraded" in revoked.output
+    assert count(Extension) == 0
+    assert "no extensions in T101" in invoke(app, "extensions", "list", "--course", "T101").output
+
+
+def test_extensions_grant_by_days_and_regrade(app, student, redis_server):
+    submission_id = submit(student, "T101", "penalised", CORRECT.encode(), "a.py").id
+    graded(submission_id)
+    redis_server.client().delete("grading")
+    result = invoke(app, "extensions", "grant", "penalised", "--course", "T101", "--user", "student@example.edu",
+                    "--days", "3", "--by", "student@example.edu", "--regrade")
+    assert result.exit_code == 0, result.output
+    assert "1 submissions queued for regrading" in result.output
+    assert redis_server.client().llen("grading") == 1
+    db.session.expire_all()
+    extension = db.session.scalar(select(Extension))
+    assert extension.due - extension.assignment.due == dt.timedelta(days=3)
+    assert extension.granted_by.email == "student@example.edu"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--due", "next week"], "is not a date such as 2026-12-20"),
+    ([], "give exactly one of --due DATE or --days N"),
+    (["--due", "2099-01-01", "--days", "2"], "give exactly one of --due DATE or --days N"),
+])
+def test_extensions_grant_refuses_bad_dates(app, student, args, message):
+    result = invoke(app, "extensions", "grant", "t1", "--course", "T101", "--user", "student@example.edu", *args)
+    assert result.exit_code != 0 and message in result.output
+    assert count(Extension) == 0
+
+
+def test_extensions_grant_by_days_needs_a_due_date(app, student):
+    result = invoke(app, "extensions", "grant", "t1", "--course", "T101", "--user", "student@example.edu",
+                    "--days", "2")
+    assert result.exit_code != 0 and "T101/t1 has no due date: give --due" in result.output
+
+
+# --- demo --------------------------------------------------------------------------------------
 
 def test_demo_seed_is_idempotent(app_context):
     first = invoke(app_context, "demo", "seed")

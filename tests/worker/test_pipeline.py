@@ -1,12 +1,15 @@
 """The pipeline end to end, through real worker processes on Redis and PostgreSQL."""
 
+import hashlib
 import time
+
+import pytest
 
 from app.models import SubmissionStatus
 from app.services import grading, jobs
 from app.services.submissions import submit
 from graders import ENGINE_VERSION
-from tests.support.servers import CORRECT, WRONG, ServiceProcess, worker_command
+from tests.support.servers import CORRECT, WRONG, ServiceProcess, wait_for, worker_command
 from tests.support.waiting import rows, wait_for_worker, wait_until_done
 
 
@@ -49,13 +52,33 @@ def test_a_graded_submission_is_not_graded_twice_unless_regraded(student, servic
     assert again.regrade_requested_at is not None and again.graded_at > first
 
 
-def test_penalty_policy_scales_the_score(student, services):
+def test_penalty_policy_scales_the_score_and_the_document_says_so(student, services):
     submission_id = submit(student, "T101", "penalised", CORRECT.encode(), "late.py").id
     services.worker("w1")
     graded = wait_until_done([submission_id], timeout=60)[0]
     assert graded.late_days == 2
-    assert graded.result["score"] == 25
-    assert abs(graded.score - 25 * 0.8) < 1e-9
+    assert graded.result["raw_score"] == graded.raw_score == 25
+    assert graded.result["late"]["penalty"] == pytest.approx(0.2)
+    assert graded.result["score"] == graded.score == pytest.approx(25 * 0.8)
+
+
+def test_a_regrade_after_the_file_changed_records_the_new_spec(student, services, assignments_dir):
+    path = assignments_dir / "t1.toml"
+    original = path.read_text()
+    submission_id = submit(student, "T101", "t1", CORRECT.encode(), "right.py").id
+    services.worker("w1")
+    first_digest = wait_until_done([submission_id], timeout=60)[0].spec_digest
+    assert first_digest == hashlib.sha256(original.encode()).hexdigest()
+    changed = original.replace("points = 15", "points = 115")
+    try:
+        path.write_text(changed)
+        grading.regrade_submission(submission_id)
+        wait_for(lambda: rows([submission_id])[0].grade_count == 2, 60, "the regrade")
+    finally:
+        path.write_text(original)
+    again = rows([submission_id])[0]
+    assert again.spec_digest == hashlib.sha256(changed.encode()).hexdigest() != first_digest
+    assert again.max_score == again.score == 125
 
 
 def test_webhook_and_grading_queues_are_separate(student, services):

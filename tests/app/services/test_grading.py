@@ -106,6 +106,21 @@ def test_the_claim_statement_runs_on_sqlite_too(tmp_path, assignments_dir):
         db.session.commit()
         submission_id = submit(user, "C2", "penalised", CORRECT.encode(), "a.py").id
         claimed = grading.claim(submission_id, "task-A", "w1")
+        assert grading.store_result(claimed, DOCUMENT, "d" * 64)
+        row = db.session.get(Submission, submission_id)
+        stored = (row.raw_score, row.score, row.late_days, row.spec_digest, row.result["late"]["days_late"])
         db.session.remove()
         db.engine.dispose()
     assert (claimed.course, claimed.assignment, claimed.code) == ("C2", "penalised", CORRECT)
+    assert stored == (20.0, 16.0, 2, "d" * 64, 2)
+
+
+def test_the_stored_score_is_the_documents_final_score(student):
+    submission_id = submit(student, "T101", "penalised", CORRECT.encode(), "late.py").id
+    claimed = grading.claim(submission_id, "task-A", "w1")
+    assert grading.store_result(claimed, dict(DOCUMENT, score=25.0), "e" * 64)
+    row = fresh(submission_id)
+    assert row.result["raw_score"] == row.raw_score == 25.0
+    assert row.result["score"] == row.score == 20.0  # due 36 hours ago: two days at 10%
+    assert row.result["late"]["points_deducted"] == 5.0 and row.late_days == 2
+    assert row.spec_digest == "e" * 64
