@@ -227,3 +227,20 @@ def test_times_are_shown_in_the_readers_time_zone(open_page: Any, base_url: str)
     local = moment.astimezone(ZoneInfo("Asia/Kolkata"))
     assert local.strftime("%H:%M") in due.inner_text()  # UTC+5:30: the minutes move too
     assert due.get_attribute("title").endswith("UTC")  # the UTC time stays on hover
+
+
+def test_the_page_fixture_catches_requests_to_other_origins(page: Any, base_url: str) -> None:
+    """The guard itself: a request elsewhere is recorded (and aborted here before it leaves)."""
+    page.route("http://outside.invalid/**", lambda route: route.abort())
+    page.goto(f"{base_url}/styleguide/")
+    page.evaluate("() => { const img = new Image(); img.src = 'http://outside.invalid/pixel.png'; }")
+    page.wait_for_timeout(300)
+    log = page_log(page)
+    assert log.home == base_url
+    assert log.outside_requests() == ["http://outside.invalid/pixel.png"]
+    assert any("outside.invalid" in problem for problem in log.problems())
+    # The CSP blocked it too (img-src 'self'), and the failed load was logged: all expected here.
+    assert [v["directive"] for v in log.csp_violations] == ["img-src"]
+    log.requests.clear()
+    log.csp_violations.clear()
+    log.console_errors.clear()
