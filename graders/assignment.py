@@ -16,6 +16,7 @@ DEFAULT_TOLERANCE = 1e-4
 DEFAULT_TRIALS = 3
 DEFAULT_SEED = 20260901
 DEFAULT_HIDDEN_POOL = 64  # hidden trial sets per problem; a file's hash picks one
+DEFAULT_TIME_BUDGET = 30.0  # seconds of running time for a whole submission, all its calls together
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Assignment:
     max_submissions_per_day: int | None = None
     seed: int = DEFAULT_SEED
     hidden_pool: int = DEFAULT_HIDDEN_POOL
+    time_budget: float = DEFAULT_TIME_BUDGET
     source: Path | None = None
 
     @property
@@ -121,6 +123,7 @@ def parse_assignment(data: dict[str, Any], name: str, source: Path | None = None
         max_submissions_per_day=int(per_day) if per_day is not None else None,
         seed=int(data.get("seed", DEFAULT_SEED)),
         hidden_pool=int(_number(data, "hidden_pool", DEFAULT_HIDDEN_POOL, where, minimum=1)),
+        time_budget=_number(data, "time_budget", DEFAULT_TIME_BUDGET, where, minimum=1),
         source=source,
     )
 

@@ -21,7 +21,17 @@ from graders.finite_difference import validate_reference
 from graders.harness import HarnessKind
 from graders.problem import Inputs, Problem, Trial, TrialKind
 from graders.reference import reference_outputs, torch_function_outputs
-from graders.runner import CALL_TIMEOUT, CONTAINMENT_STATUSES, Call, CallResult, Job, Runner
+from graders.runner import (
+    BUDGET,
+    CALL_TIMEOUT,
+    CONTAINMENT_STATUSES,
+    Call,
+    CallResult,
+    Job,
+    Runner,
+    SubmissionClock,
+    budget_spent,
+)
 from graders.scoring import CheckResult, ProblemResult, assign_points, result_document
 
 VISIBLE_LIMIT = 200  # entries per array shown in the visible trial's feedback
@@ -228,7 +238,8 @@ class _Pending:
 
 
 def _run_together(source: str, members: list[_Pending], runner: Runner, poison: frozenset[str],
-                  seed: int, loads: frozenset[str] = frozenset()) -> tuple[dict[str, CallResult], list[str]]:
+                  seed: int, loads: frozenset[str] = frozenset(),
+                  clock: SubmissionClock | None = None) -> tuple[dict[str, CallResult], list[str]]:
     """Run several problems of one submission in as few jobs as possible.
 
     They share one job (one fork) as long as nothing goes wrong; when a problem
@@ -239,13 +250,19 @@ def _run_together(source: str, members: list[_Pending], runner: Runner, poison: 
     output: list[str] = []
     pending = list(members)
     while pending:
+        if clock is not None and clock.exhausted:  # what is left is not run at all
+            results.update((call.key, budget_spent(call.key, clock.budget())) for m in pending for call in m.calls())
+            break
         config = pending[0].config
         # A file that uses torch at module level loads in the torch sandbox even for its
         # numpy problems, whose calls the harness then watches for torch (harness.UseMonitor).
         job = Job(source=source, calls=tuple(call for member in pending for call in member.calls()),
                   allowed=config.allowed, poison=poison, seed=seed,
-                  needs_torch="torch" in config.allowed or "torch" in poison & loads)
+                  needs_torch="torch" in config.allowed or "torch" in poison & loads,
+                  budget=clock.budget() if clock is not None else None)
         outcome = runner.run(job)
+        if clock is not None:
+            clock.spend(outcome.seconds)
         if outcome.stdout:
             output.append(outcome.stdout)
         stopped = []
@@ -253,7 +270,8 @@ def _run_together(source: str, members: list[_Pending], runner: Runner, poison: 
             calls = [outcome.calls.get(call.key) or CallResult(call.key, "crashed", message="no result")
                      for call in member.calls()]
             own_failure = any(call.status in CONTAINMENT_STATUSES for call in calls)
-            if any(call.status == "not_run" for call in calls) and not own_failure:
+            stopped_by_others = any(call.status == "not_run" and call.extra.get("reason") != BUDGET for call in calls)
+            if stopped_by_others and not own_failure:
                 stopped.append(member)
             else:
                 results.update((call.key, call) for call in calls)
@@ -291,9 +309,10 @@ def grade_source(source: str, assignment: Assignment, *, runner: Runner | None =
         groups.setdefault(config.allowed, []).append(_Pending(config, prepared))
 
     output: list[str] = []
+    clock = SubmissionClock(assignment.time_budget)  # shared by every job of this file
     for allowed, members in groups.items():
         loads = frozenset(report.uses.module_level) if report.uses else frozenset()
-        calls, printed = _run_together(source, members, runner, allowed_anywhere - allowed, seed, loads)
+        calls, printed = _run_together(source, members, runner, allowed_anywhere - allowed, seed, loads, clock)
         output.extend(printed)
         for member in members:
             problem, config = member.config.problem, member.config

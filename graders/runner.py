@@ -46,6 +46,26 @@ class Budget:
     left: float
 
 
+class SubmissionClock:
+    """What is left of one submission's wall-clock budget across its jobs. Only
+    time in jobs counts: starting a warm parent or computing references is the
+    grader's, not the submission's."""
+
+    def __init__(self, total: float) -> None:
+        self.total = total
+        self.left = total
+
+    def budget(self) -> Budget:
+        return Budget(self.total, self.left)
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0
+
+
 @dataclass(frozen=True)
 class Job:
     """Everything one child process needs; one submission's calls only."""
