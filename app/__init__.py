@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from app import config as app_config
-from app.extensions import db, migrate
+from app.extensions import db, limiter, migrate, retry_after_only_on_refusals
 
 
 class MissingSecretKey(RuntimeError):
@@ -25,6 +25,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings)
 
     db.init_app(app)
+    # Flask runs after_request hooks in reverse order: registered first, this one runs after
+    # the limiter's, which adds the header it trims.
+    app.after_request(retry_after_only_on_refusals)
+    limiter.init_app(app)
     migrate.init_app(app, db, directory=str(app_config.PROJECT_ROOT / "migrations"), render_as_batch=True)
 
     from app.celery import celery_init_app
@@ -34,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jobs.install()
 
     # Blueprints are imported here so tests that build several apps get clean registrations.
-    from app.api import bp as api_bp
+    from app import api
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
     from app.staff import bp as staff_bp
@@ -44,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(student_bp, url_prefix="/student")
     app.register_blueprint(staff_bp, url_prefix="/staff")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    api.init_app(app)  # /api/v1: flask-smorest resources, problem+json errors, the OpenAPI document
 
     from app import security, ui
 

@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask users|courses|roster|assignments|grading|extensions|demo ...`.
+"""Flask CLI commands: `flask users|courses|roster|assignments|grading|extensions|tokens|demo ...`.
 
 Each command parses its arguments, calls one service and prints what happened; a refusal
 from a service (ServiceError) is shown as the command's error message."""
@@ -18,7 +18,19 @@ from flask import Flask, current_app
 
 from app.extensions import db
 from app.models import Role
-from app.services import assignments, courses, deadlines, grading, health, jobs, people, results, roster, submissions
+from app.services import (
+    assignments,
+    courses,
+    deadlines,
+    grading,
+    health,
+    jobs,
+    people,
+    results,
+    roster,
+    submissions,
+    tokens,
+)
 from app.services.demo import seed_demo
 from app.services.errors import ServiceError
 from graders import __version__
@@ -353,6 +365,50 @@ def list_extensions(assignment_name: str | None, course_code: str | None) -> Non
                    f" (granted {extension.created_at:%Y-%m-%d}{by}){why}")
 
 
+tokens_cli = click.Group("tokens", help="API tokens of integrations (an LMS, a course's scripts).")
+
+
+@tokens_cli.command("create")
+@click.option("--course", "course_code", required=True, help="The course the token acts in.")
+@click.option("--name", required=True, help="The integration, e.g. canvas or moodle-prod.")
+@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(tokens.SCOPES),
+              help="Repeat for several: " + "; ".join(f"{s}: {h}" for s, h in tokens.SCOPE_HELP.items()) + ".")
+@refusals_as_errors
+def create_token(course_code: str, name: str, scopes: tuple[str, ...]) -> None:
+    """Create a token; it is printed once, alone on the last line, and never shown again."""
+    token, secret = tokens.create(course_code, name, list(scopes))
+    click.echo(f"token {token.id} of integration {token.name!r} in {token.course.code}, "
+               f"scopes {', '.join(token.scopes)}")
+    click.echo("Store it now: only its hash is kept, so it cannot be shown again.")
+    click.echo(secret)
+
+
+@tokens_cli.command("list")
+@click.option("--course", "course_code", default=None, help="Only this course's tokens.")
+@click.option("--active", is_flag=True, help="Leave out revoked tokens.")
+@refusals_as_errors
+def list_tokens(course_code: str | None, active: bool) -> None:
+    """Tokens with their scopes and last use (recorded to the minute)."""
+    rows = tokens.list_tokens(course_code, include_revoked=not active)
+    if not rows:
+        click.echo("no tokens")
+    for token in rows:
+        used = (f"last used {token.last_used_at:%Y-%m-%d %H:%M} UTC from {token.last_used_ip or '?'}"
+                if token.last_used_at else "never used")
+        state = f"revoked {token.revoked_at:%Y-%m-%d %H:%M} UTC" if token.revoked_at else "active"
+        click.echo(f"{token.id:5d}  {token.course.code}  {token.name}  ngt_…{token.hint}  {','.join(token.scopes)}"
+                   f"  created {token.created_at:%Y-%m-%d %H:%M} UTC  {used}  {state}")
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id", type=int)
+@refusals_as_errors
+def revoke_token(token_id: int) -> None:
+    """Revoke a token: requests with it are refused from now on."""
+    token = tokens.revoke(token_id)
+    click.echo(f"token {token.id} ({token.name!r} in {token.course.code}) revoked {token.revoked_at:%Y-%m-%d %H:%M} UTC")
+
+
 demo_cli = click.Group("demo", help="Demo data.")
 
 
@@ -364,5 +420,6 @@ def seed() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, courses_cli, roster_cli, assignments_cli, grading_cli, extensions_cli, demo_cli):
+    for group in (users_cli, courses_cli, roster_cli, assignments_cli, grading_cli, extensions_cli, tokens_cli,
+                  demo_cli):
         app.cli.add_command(group)

@@ -88,6 +88,15 @@ def secret_key(instance: Path) -> str | None:
         return None
 
 
+def rate_limit_storage(broker: str) -> str:
+    """Where flask-limiter counts: RATELIMIT_STORAGE_URI, else the Redis the broker uses (one
+    count for every web process), else memory (the embedded demo has a single web process)."""
+    explicit = os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+    if explicit:
+        return explicit
+    return broker if broker.startswith(("redis://", "rediss://")) else "memory://"
+
+
 def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str, Any]:
     """Celery settings as one nested dict (Flask's examples/celery)."""
     return dict(
@@ -169,6 +178,22 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # The catalogue's folder of assignment files (app.services.assignments); unset, the folder
         # the installed `nablagrade.assignments` entry point names (the repository's assignments/).
         "ASSIGNMENTS_DIR": os.environ.get("NABLAGRADE_ASSIGNMENTS_DIR") or None,
+        # The REST API (app/api): flask-smorest writes its OpenAPI document from the code.
+        "API_TITLE": "nablagrade API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        # Per token (app/api/auth.py); limits in flask-limiter's notation, e.g. "600 per minute".
+        "API_RATE_LIMIT": os.environ.get("NABLAGRADE_API_RATE_LIMIT") or "600 per minute",
+        "API_SUBMIT_RATE_LIMIT": os.environ.get("NABLAGRADE_API_SUBMIT_RATE_LIMIT") or "120 per minute",
+        "RATELIMIT_STORAGE_URI": overrides.pop("RATELIMIT_STORAGE_URI", None) or rate_limit_storage(broker),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,  # X-RateLimit-* on every answer, Retry-After on a 429
+        "RATELIMIT_KEY_PREFIX": "nablagrade",
+        # Redis down: count in memory for a while rather than refuse every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
     }
     config.update(overrides)
     if "CELERY" in overrides:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask import Response
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -23,3 +26,15 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+# One limiter for the whole app (API tokens, logins): its storage and headers come from the
+# RATELIMIT_* settings in app.config; each use names its own limits and key.
+limiter = Limiter(key_func=get_remote_address)
+
+
+def retry_after_only_on_refusals(response: Response) -> Response:
+    """flask-limiter puts Retry-After on every answer when its headers are on; the header only
+    means something on a 429 or a 503, so a client is not told to wait after a 200."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response

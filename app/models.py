@@ -1,5 +1,5 @@
 """The service's data: users and courses, assignments synced from the assignment catalogue,
-per-student extensions, submissions with their grading state, and API tokens."""
+per-student extensions, submissions with their grading state, and the API tokens of integrations."""
 
 from __future__ import annotations
 
@@ -95,16 +95,21 @@ class Enrolment(db.Model):
     """A user in a course, with their role there (a TA in one course can be a student in another)."""
 
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("course_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("course_id", "user_id"), UniqueConstraint("course_id", "external_user_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.STUDENT)
+    # How the course's LMS names this person (unique in the course): the API's external_user_id.
+    external_user_id: Mapped[str | None] = mapped_column(String(255))
+    # The integration whose first submission for an unknown external_user_id created this enrolment.
+    created_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="enrolments")
     user: Mapped[User] = relationship(back_populates="enrolments")
+    created_by_token: Mapped[ApiToken | None] = relationship()
 
 
 class LatePolicy(enum.StrEnum):
@@ -188,6 +193,9 @@ class Submission(db.Model):
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     graded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     errored_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by every UPDATE of the row, Core statements included (onupdate): what the API's
+    # ?updated_since= reads, so a claim, a result, an error or a regrade is seen by a poller.
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     score: Mapped[float | None]  # the final score: after any late penalty, as the result document says
     raw_score: Mapped[float | None]  # what the checks earned, before the late penalty
@@ -228,17 +236,47 @@ class WorkerHeartbeat(db.Model):
 
 
 class ApiToken(db.Model):
-    """Personal API tokens (the REST API issue fills in the routes); only a hash is stored."""
+    """A token of one integration (an LMS, a course's script) in one course, with scopes.
+
+    Only a SHA-256 of the secret is stored (it carries 256 random bits, so a fast hash is
+    enough and a request finds its token by one indexed lookup); `hint` is its last four
+    characters, so staff can tell two tokens apart without seeing either."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))  # the integration, e.g. "canvas"
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(8))
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_used_ip: Mapped[str | None] = mapped_column(String(45))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.name}>"
+
+
+class IdempotencyKey(db.Model):
+    """An Idempotency-Key an integration sent with a submission. The unique constraint is what
+    makes two concurrent POSTs with one key create one submission: the second insert waits for
+    the first transaction and then fails, and the second request answers with the first's row."""
+
+    __tablename__ = "api_idempotency_keys"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_sha256: Mapped[str] = mapped_column(String(64))  # what was asked, to refuse a reused key
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[Submission | None] = relationship()
+

@@ -11,8 +11,10 @@ see a request object:
     deadlines    due dates, per-student extensions and the late policy
     submissions  accepting a file and sending its grading job
     grading      claim -> engine -> store (or error), regrades, recovery
-    results      where each student stands on an assignment
-    tokens       API tokens
+    results      where each student stands on an assignment: the score that counts, what changed
+    tokens       API tokens of integrations: one course, some scopes, stored hashed
+    integrations what an API token does in its course: external students, idempotent submits
+    webhook_events  the events sent to webhook endpoints: types, payload schemas, examples
     health       the database, the broker and the workers
     jobs         background jobs, sent only after their transaction commits
     demo         the seeded demo course

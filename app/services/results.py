@@ -1,14 +1,28 @@
-"""Results: where each student stands on an assignment, for the CLI now and the staff
-dashboards later."""
+"""Results: where each student stands on an assignment, for the CLI, the API's scores (an
+LMS reconciling its gradebook) and the staff dashboards.
+
+`counted` is the one rule for which submission's score counts. Whatever changes it (a
+regrade, a staff override, a best-of policy) belongs there, so the API, the dashboards and
+the exports cannot disagree."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
 from app.models import Assignment, Enrolment, Role, Submission, SubmissionStatus, User
+
+COUNTS = "latest"  # which graded submission counts: the most recent one
+
+
+def counted(submissions: Sequence[Submission]) -> Submission | None:
+    """The submission whose score counts, of one student's submissions to one assignment."""
+    graded = [s for s in submissions if s.status is SubmissionStatus.GRADED]
+    return max(graded, key=lambda s: s.attempt) if graded else None
 
 
 @dataclass(frozen=True)
@@ -21,6 +35,8 @@ class StudentResult:
     attempts: int
     latest_status: SubmissionStatus | None
     counted: Submission | None
+    external_user_id: str | None = None  # the LMS's id of the student (changed_since only)
+    updated_at: dt.datetime | None = None  # the last change to their submissions or enrolment (changed_since only)
 
     @property
     def final(self) -> float | None:
@@ -57,7 +73,48 @@ def standings(assignment: Assignment, user: User | None = None) -> list[StudentR
     standings = []
     for person in people:
         mine = by_user[person.id]
-        graded = [s for s in mine if s.status is SubmissionStatus.GRADED]
-        standings.append(StudentResult(person, len(mine), mine[-1].status if mine else None,
-                                       graded[-1] if graded else None))
+        standings.append(StudentResult(person, len(mine), mine[-1].status if mine else None, counted(mine)))
     return standings
+
+
+def changed_since(assignment: Assignment, updated_since: dt.datetime | None = None,
+                  after: tuple[dt.datetime, int] | None = None, limit: int | None = None) -> list[StudentResult]:
+    """The course's students on `assignment` in (updated_at, user id) order, updated_at being
+    the last change to any of their submissions of it (Submission.updated_at) or else their
+    enrolment: those changed after `updated_since`, from after the keyset `after`, at most `limit`."""
+    updated_at = func.coalesce(func.max(Submission.updated_at), Enrolment.created_at)
+    query = (
+        select(Enrolment.user_id, Enrolment.external_user_id, updated_at.label("updated_at"))
+        .outerjoin(Submission, and_(Submission.user_id == Enrolment.user_id,
+                                    Submission.assignment_id == assignment.id))
+        .where(Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT)
+        .group_by(Enrolment.user_id, Enrolment.external_user_id, Enrolment.created_at)
+        .order_by(updated_at, Enrolment.user_id).limit(limit))
+    having = []
+    if updated_since is not None:
+        having.append(updated_at > updated_since)
+    if after is not None:
+        having.append(or_(updated_at > after[0], and_(updated_at == after[0], Enrolment.user_id > after[1])))
+    if having:
+        query = query.having(and_(*having))
+    rows = db.session.execute(query).all()
+    if not rows:
+        return []
+    ids = [row.user_id for row in rows]
+    users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    mine: dict[int, list[Submission]] = {user_id: [] for user_id in ids}
+    for submission in db.session.scalars(select(Submission).where(Submission.assignment_id == assignment.id,
+                                                                  Submission.user_id.in_(ids))
+                                         .order_by(Submission.attempt)):
+        mine[submission.user_id].append(submission)
+    return [StudentResult(users[row.user_id], len(mine[row.user_id]),
+                          mine[row.user_id][-1].status if mine[row.user_id] else None, counted(mine[row.user_id]),
+                          row.external_user_id, _utc(row.updated_at))
+            for row in rows]
+
+
+def _utc(moment: dt.datetime | str) -> dt.datetime:
+    # SQLite hands an aggregate back naive (or as text when the type is lost): UTC either way.
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

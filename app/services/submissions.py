@@ -13,13 +13,33 @@ from app.extensions import db
 from app.models import Assignment, Course, Enrolment, Extension, Submission, SubmissionStatus, User, utcnow
 from app.services import deadlines, jobs
 from app.services.errors import ServiceError
-from graders.submission import SubmissionError, decode_submission
+from graders.submission import MAX_BYTES, SubmissionError, decode_submission
 
 ATTEMPT_RETRIES = 3
 
 
 class SubmissionRejected(ServiceError):
     """The submission is refused; the message tells the student why, in one line."""
+
+
+class FileTooLarge(SubmissionRejected):
+    """The file is over the size limit."""
+
+
+class UnreadableFile(SubmissionRejected):
+    """The file is empty, binary or not UTF-8: it cannot be Python source."""
+
+
+class PastDue(SubmissionRejected):
+    """The assignment is past its due date and accepts no late submission."""
+
+
+class DailyLimitReached(SubmissionRejected):
+    """Today's submissions for the assignment are used up; `resets_at` is when they come back."""
+
+    def __init__(self, message: str, resets_at: dt.datetime) -> None:
+        super().__init__(message)
+        self.resets_at = resets_at
 
 
 # Every upload runs these; they are built once, because building and hashing a statement
@@ -58,9 +78,9 @@ def read_source(data: bytes, filename: str) -> str:
     try:
         source = decode_submission(data, filename)
     except SubmissionError as exc:
-        raise SubmissionRejected(str(exc)) from None
+        raise (FileTooLarge if len(data) > MAX_BYTES else UnreadableFile)(str(exc)) from None
     if not source.strip():
-        raise SubmissionRejected(f"{filename} is empty")
+        raise UnreadableFile(f"{filename} is empty")
     return source
 
 
@@ -70,8 +90,8 @@ def late_days(assignment: Assignment, extension_due: dt.datetime | None, now: dt
                                 extension_due, now)
     if not lateness.accepted:
         yours = " (your extension)" if extension_due is not None else ""
-        raise SubmissionRejected(f"{assignment.name} was due {lateness.due:%Y-%m-%d %H:%M} UTC{yours}"
-                                 " and does not accept late submissions")
+        raise PastDue(f"{assignment.name} was due {lateness.due:%Y-%m-%d %H:%M} UTC{yours}"
+                      " and does not accept late submissions")
     return lateness.days_late
 
 
@@ -84,8 +104,9 @@ def next_attempt(assignment: Assignment, user: User, now: dt.datetime) -> int:
                                                      "user_id": user.id}).one()
     limit = assignment.max_submissions_per_day
     if limit is not None and used_today >= limit:
-        raise SubmissionRejected(
-            f"you have used all {limit} submissions for {assignment.name} today; the count resets at 00:00 UTC")
+        raise DailyLimitReached(
+            f"you have used all {limit} submissions for {assignment.name} today; the count resets at 00:00 UTC",
+            day_start + dt.timedelta(days=1))
     return (last or 0) + 1
 
 
@@ -107,6 +128,15 @@ def submit(user: User, course_code: str, assignment_name: str, data: bytes, file
     Raises SubmissionRejected (and stores nothing) for an unknown course or assignment, a user
     not enrolled, an empty/binary/oversized/non-UTF-8 file, a late file under a no-late policy,
     or a file over the daily limit."""
+    submission = stage(user, course_code, assignment_name, data, filename, now)
+    commit_keeping_state()
+    return submission
+
+
+def stage(user: User, course_code: str, assignment_name: str, data: bytes, filename: str = "submission.py",
+          now: dt.datetime | None = None) -> Submission:
+    """`submit` without the commit: the row is flushed in the caller's transaction (which may
+    hold more, such as an API idempotency key) and its job is sent when that commits."""
     now = now or utcnow()
     assignment, enrolled, extension_due = find_assignment(course_code, assignment_name, user)
     if not enrolled:
@@ -122,13 +152,12 @@ def submit(user: User, course_code: str, assignment_name: str, data: bytes, file
             assignment=assignment, user=user, attempt=attempt, filename=filename[:255], code=source,
             sha256=hashlib.sha256(source.encode()).hexdigest(), late_days=days_late,
             status=SubmissionStatus.QUEUED, submitted_at=now, enqueued_at=utcnow())
-        db.session.add(submission)
         try:
-            db.session.flush()
+            # A savepoint: losing the race for an attempt number must not undo the caller's work.
+            with db.session.begin_nested():
+                db.session.add(submission)
         except IntegrityError:
-            db.session.rollback()  # another upload took this attempt number: count again
-            continue
+            continue  # another upload took this attempt number: count again
         jobs.enqueue_grading(db.session, submission.id)
-        commit_keeping_state()
         return submission
     raise SubmissionRejected("too many uploads at the same moment; try again")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Course, Enrolment, Extension, Role, Submission, SubmissionStatus, User
-from app.services import grading, people
+from app.services import grading, people, tokens
 from app.services.submissions import submit
 from tests.support.servers import CORRECT
 
@@ -328,3 +328,25 @@ def test_demo_seed_is_idempotent(app_context):
     assert "created" not in second.output
     emails = set(db.session.scalars(select(User.email)))
     assert {"instructor@example.edu", "ta@example.edu", "alice@example.edu"} <= emails
+
+
+def test_tokens_create_prints_the_token_alone_on_the_last_line_then_list_and_revoke(app_context, course):
+    course_app = app_context
+    made = invoke(course_app, "tokens", "create", "--course", "T101", "--name", "canvas",
+                  "--scope", "results:read", "--scope", "submissions:write")
+    assert made.exit_code == 0, made.output
+    secret = made.output.rstrip("\n").splitlines()[-1]
+    assert secret.startswith("ngt_") and " " not in secret and len(secret) == 47
+    token = tokens.authenticate(secret, "192.0.2.1")
+    assert token is not None and token.scopes == ["results:read", "submissions:write"]
+    listed = invoke(course_app, "tokens", "list", "--course", "T101").output
+    assert "canvas" in listed and f"ngt_…{secret[-4:]}" in listed and "192.0.2.1" in listed and secret not in listed
+    revoked = invoke(course_app, "tokens", "revoke", str(token.id))
+    assert revoked.exit_code == 0 and "revoked" in revoked.output
+    assert tokens.authenticate(secret) is None
+    assert "revoked" in invoke(course_app, "tokens", "list").output
+    assert invoke(course_app, "tokens", "list", "--active").output.strip() == "no tokens"
+    bad = invoke(course_app, "tokens", "create", "--course", "NOPE", "--name", "x", "--scope", "results:read")
+    assert bad.exit_code != 0 and "no course 'NOPE'" in bad.output
+    wrong = invoke(course_app, "tokens", "create", "--course", "T101", "--name", "x", "--scope", "admin")
+    assert wrong.exit_code != 0 and "results:read" in wrong.output

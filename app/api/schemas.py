@@ -1,0 +1,169 @@
+"""The API's documents as marshmallow schemas: what flask-smorest validates requests with,
+dumps answers through, and writes into the OpenAPI document."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from app.api.pagination import list_schema
+from app.models import LatePolicy, SubmissionStatus
+from app.services import results
+from app.services.webhook_events import ACTIVITY_PROGRESS, GRADING_PROGRESS
+
+EXTERNAL_USER_ID = {"description": "The LMS's id for the student (unique in the course).", "example": "lms-user-42"}
+
+
+class ProblemDetails(ma.Schema):
+    """RFC 9457 problem details, for every 4xx and 5xx."""
+
+    type = ma.fields.String(required=True, metadata={
+        "description": "A URI naming the kind of problem (its section on /api/v1/docs), or about:blank."})
+    title = ma.fields.String(required=True, metadata={"description": "The HTTP status phrase."})
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String(required=True, metadata={"description": "What went wrong and what to do, for a person."})
+    instance = ma.fields.String(required=True, metadata={"description": "The path of the request."})
+    errors = ma.fields.Dict(metadata={"description": "Invalid fields by location, for invalid-request."})
+    required_scope = ma.fields.String(metadata={"description": "The scope missing, for insufficient-scope."})
+    resets_at = ma.fields.DateTime(metadata={"description": "When the daily limit resets, for daily-limit."})
+
+
+class AssignmentProblem(ma.Schema):
+    id = ma.fields.String(required=True, metadata={"example": "sigmoid"})
+    title = ma.fields.String(required=True)
+    function = ma.fields.String(required=True, metadata={"description": "The function the student's file defines."})
+    points = ma.fields.Float(required=True)
+
+
+class Policies(ma.Schema):
+    late_policy = ma.fields.String(required=True, validate=ma.validate.OneOf([p.value for p in LatePolicy]),
+                                   metadata={"description": "none: refused after the due date; accept; penalty."})
+    late_penalty_per_day = ma.fields.Float(required=True, metadata={"description": "Share of the score lost per day."})
+    max_submissions_per_day = ma.fields.Integer(required=True, allow_none=True,
+                                                metadata={"description": "Per student, reset at 00:00 UTC."})
+    score_counts = ma.fields.String(required=True, validate=ma.validate.OneOf([results.COUNTS]),
+                                    metadata={"description": "Which graded submission's score counts."})
+
+
+class Assignment(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True, metadata={"example": "hw1"})
+    title = ma.fields.String(required=True)
+    due = ma.fields.DateTime(required=True, allow_none=True)
+    max_score = ma.fields.Float(required=True)
+    problems = ma.fields.List(ma.fields.Nested(AssignmentProblem), required=True)
+    policies = ma.fields.Nested(Policies, required=True)
+    updated_at = ma.fields.DateTime(required=True, metadata={"description": "When it was last synced from its file."})
+
+
+class SubmissionCreate(ma.Schema):
+    """A submission as JSON: the source in `code`."""
+
+    code = ma.fields.String(required=True, metadata={"description": "The Python source, as text."})
+    external_user_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=255),
+                                        metadata=EXTERNAL_USER_ID)
+    filename = ma.fields.String(load_default="submission.py", validate=ma.validate.Length(min=1, max=255))
+    email = ma.fields.Email(load_default=None, allow_none=True, metadata={
+        "description": "Optional: the student's address, to link a student nablagrade already knows."})
+    name = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+
+
+class SubmissionForm(ma.Schema):
+    """The form fields of a multipart submission; the file is the `file` part."""
+
+    external_user_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=255),
+                                        metadata=EXTERNAL_USER_ID)
+    email = ma.fields.Email(load_default=None, allow_none=True)
+    name = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+
+
+class Submission(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    assignment_id = ma.fields.Integer(required=True)
+    assignment_name = ma.fields.String(required=True)
+    external_user_id = ma.fields.String(required=True, allow_none=True, metadata=EXTERNAL_USER_ID)
+    attempt = ma.fields.Integer(required=True)
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf([s.value for s in SubmissionStatus]),
+                              metadata={"description": "queued, running, graded, or error (a system failure: "
+                                                       "not a zero, retried by the service)."})
+    score = ma.fields.Float(required=True, allow_none=True, metadata={"description": "After any late penalty."})
+    max_score = ma.fields.Float(required=True)
+    late_days = ma.fields.Integer(required=True)
+    activity_progress = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTIVITY_PROGRESS))
+    grading_progress = ma.fields.String(required=True, validate=ma.validate.OneOf(GRADING_PROGRESS))
+    submitted_at = ma.fields.DateTime(required=True)
+    started_at = ma.fields.DateTime(required=True, allow_none=True)
+    graded_at = ma.fields.DateTime(required=True, allow_none=True)
+    errored_at = ma.fields.DateTime(required=True, allow_none=True)
+    updated_at = ma.fields.DateTime(required=True)
+    result_url = ma.fields.String(required=True)
+
+
+class Check(ma.Schema):
+    name = ma.fields.String(required=True)
+    category = ma.fields.String(required=True, metadata={"example": "value"})
+    passed = ma.fields.Boolean(required=True)
+    diagnosis = ma.fields.String(required=True, allow_none=True, metadata={"example": "transposed"})
+    message = ma.fields.String(required=True)
+    visible = ma.fields.Boolean(required=True, metadata={"description": "False for a check hidden from students."})
+    score = ma.fields.Float(required=True)
+    max_score = ma.fields.Float(required=True)
+    details = ma.fields.Dict(metadata={"description": "Numbers behind the verdict (errors, shapes, worst index)."})
+
+
+class ProblemResult(ma.Schema):
+    id = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    function = ma.fields.String(required=True)
+    score = ma.fields.Float(required=True)
+    max_score = ma.fields.Float(required=True)
+    passed = ma.fields.Boolean(required=True)
+    diagnosis = ma.fields.String(required=True, allow_none=True)
+    checks = ma.fields.List(ma.fields.Nested(Check), required=True)
+    notes = ma.fields.List(ma.fields.String(), required=True)
+
+
+class Result(ma.Schema):
+    submission_id = ma.fields.Integer(required=True)
+    assignment_id = ma.fields.Integer(required=True)
+    external_user_id = ma.fields.String(required=True, allow_none=True)
+    attempt = ma.fields.Integer(required=True)
+    score = ma.fields.Float(required=True, metadata={"description": "After any late penalty."})
+    raw_score = ma.fields.Float(required=True, metadata={"description": "What the checks earned, before it."})
+    max_score = ma.fields.Float(required=True)
+    passed = ma.fields.Boolean(required=True)
+    late_days = ma.fields.Integer(required=True)
+    engine_version = ma.fields.String(required=True, allow_none=True)
+    graded_at = ma.fields.DateTime(required=True)
+    problems = ma.fields.List(ma.fields.Nested(ProblemResult), required=True)
+
+
+class Score(ma.Schema):
+    """Where one student stands: the score that counts, in LTI-AGS words."""
+
+    external_user_id = ma.fields.String(required=True, allow_none=True, metadata=EXTERNAL_USER_ID)
+    email = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    submission_id = ma.fields.Integer(required=True, allow_none=True,
+                                      metadata={"description": "The submission whose score counts."})
+    attempt = ma.fields.Integer(required=True, allow_none=True)
+    attempts = ma.fields.Integer(required=True, metadata={"description": "Submissions so far."})
+    score_given = ma.fields.Float(required=True, allow_none=True)
+    score_maximum = ma.fields.Float(required=True)
+    penalty = ma.fields.Float(required=True, allow_none=True, metadata={"description": "Points lost to lateness."})
+    late_days = ma.fields.Integer(required=True, allow_none=True)
+    activity_progress = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTIVITY_PROGRESS))
+    grading_progress = ma.fields.String(required=True, validate=ma.validate.OneOf(GRADING_PROGRESS), metadata={
+        "description": "FullyGraded once a score counts; before that, the state of the latest submission."})
+    latest_status = ma.fields.String(required=True, allow_none=True,
+                                     validate=ma.validate.OneOf([s.value for s in SubmissionStatus]),
+                                     metadata={"description": "Of the latest submission, which may be in the queue."})
+    updated_at = ma.fields.DateTime(required=True)
+
+
+class ScoresArgs(ma.Schema):
+    updated_since = ma.fields.AwareDateTime(load_default=None, default_timezone=None, metadata={
+        "description": "Only students whose standing changed after this moment (ISO 8601 with a time zone)."})
+
+
+AssignmentList = list_schema(Assignment, "AssignmentList")
+ScoreList = list_schema(Score, "ScoreList")
