@@ -8,11 +8,18 @@
 With no DATABASE_URL / REDIS_URL it needs no server: SQLite and a filesystem broker under
 instance/. With them set, the same command runs on PostgreSQL and Redis. Ctrl-C stops
 everything (SIGTERM to each process group, SIGKILL after a grace period).
+
+A process that exits on its own once the service is up is started again, after a back-off
+that doubles with each quick exit (1 s up to 60 s). One demo owns its instance folder:
+instance/demo.lock is locked for as long as the demo or any process it started runs, and a
+second demo on the same folder refuses to start, naming them.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import fcntl
 import json
 import os
 import signal
@@ -22,12 +29,109 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: import the app from this checkout
 BIN = Path(sys.executable).parent
 GRACE = 15.0
+BACKOFF_FIRST, BACKOFF_MAX = 1.0, 60.0
+STABLE_AFTER = 60.0  # a process that ran this long before exiting starts the back-off afresh
+LOCK_NAME = "demo.lock"
+
+
+class InstanceInUse(Exception):
+    """Another demo (or a process it left running) holds the instance folder."""
+
+
+def parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def describe_process(pid: int, owner: dict) -> str:
+    """What a lock holder is: the demo, one of its processes by role, or a pool process of one."""
+    roles = {int(p): name for name, p in owner.get("processes", {}).items() if str(p).isdigit()}
+    if pid == owner.get("pid"):
+        return "the demo (scripts/demo.py)"
+    if pid in roles:
+        return roles[pid]
+    parent = parent_of(pid)
+    if parent in roles:
+        return f"{roles[parent]}: a process it started"
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    return " ".join(w.decode(errors="replace") for w in words if w)[:100]
+
+
+def lock_holders(lock: Path) -> list[int]:
+    """Processes that have the lock file open: the demo and every process it started."""
+    target, holders = str(lock.resolve()), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if any(os.readlink(fd) == target for fd in (entry / "fd").iterdir()):
+                holders.append(int(entry.name))
+        except OSError:
+            continue  # gone, or not ours to read
+    return sorted(holders)
+
+
+def lock_instance(instance: Path) -> IO[str]:
+    """Take instance/demo.lock for this demo, or raise InstanceInUse saying who holds it.
+
+    The lock is an flock on the open file: the kernel drops it when the last process holding
+    the file exits, so a demo that died leaves a file behind but never a lock. The children
+    inherit the descriptor, so workers a killed demo left running still hold it."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / LOCK_NAME
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        try:
+            owner = json.loads(handle.read() or "{}")
+        except ValueError:
+            owner = {}
+        handle.close()
+        raise InstanceInUse(describe_owner(path, owner)) from None
+    return handle
+
+
+def describe_owner(path: Path, owner: dict) -> str:
+    pid = owner.get("pid")
+    lines = [f"{path.parent} is in use by another `make demo`"
+             + (f": pid {pid}, {owner.get('url', '?')}, started {owner.get('started', '?')}" if pid else "")]
+    holders = lock_holders(path)
+    if pid and not Path(f"/proc/{pid}").exists():
+        lines.append(f"pid {pid} has exited, but processes it started still run and hold {path.name}:")
+    elif holders:
+        lines.append(f"processes holding {path.name}:")
+    lines += [f"  {holder}  {describe_process(holder, owner)}" for holder in holders]
+    lines.append("Stop that demo (Ctrl-C in its terminal, or `kill <pid>`), or give this one its own folder:"
+                 " NABLAGRADE_INSTANCE=/path/to/another make demo")
+    return "\n".join(lines)
+
+
+STARTED = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def record_owner(handle: IO[str], url: str, processes: dict[str, Supervised]) -> None:
+    """Say in the lock file who holds the instance (read by a second demo's refusal)."""
+    owner = {"pid": os.getpid(), "url": url, "started": STARTED,
+             "processes": {name: p.process.pid for name, p in processes.items()}}
+    handle.seek(0)
+    handle.truncate()
+    handle.write(json.dumps(owner) + "\n")
+    handle.flush()
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -71,13 +175,63 @@ def commands(host: str, port: int, web_concurrency: int, grading_concurrency: in
     }
 
 
-def wait_healthy(url: str, processes: dict[str, subprocess.Popen], timeout: float) -> dict | None:
+@dataclass
+class Supervised:
+    """One of the demo's processes, started again with back-off when it exits on its own."""
+
+    name: str
+    command: list[str]
+    log: Path
+    env: dict[str, str]
+    keep_open: tuple[int, ...] = ()
+    process: subprocess.Popen = field(init=False)
+    started: float = field(init=False)
+    restarts: int = 0
+    restart_at: float | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True, pass_fds=self.keep_open)
+        self.started = time.monotonic()
+
+    def check(self, now: float) -> str | None:
+        """Restart the process if it is due; schedule a restart if it has just exited. Says what it did."""
+        if self.restart_at is not None:
+            if now < self.restart_at:
+                return None
+            self.restart_at = None
+            self.start()
+            return f"{self.name} started again (pid {self.process.pid})"
+        status = self.process.poll()
+        if status is None:
+            return None
+        if now - self.started >= STABLE_AFTER:
+            self.restarts = 0
+        delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** self.restarts)
+        self.restarts += 1
+        self.restart_at = now + delay
+        how = f"signal {signal.Signals(-status).name}" if status < 0 else f"status {status}"
+        return (f"{self.name} (pid {self.process.pid}) exited on its own with {how}; starting it again in {delay:g} s"
+                f" (restart {self.restarts}; see {self.log})")
+
+
+def say(message: str, logs: Path) -> None:
+    line = f"[{dt.datetime.now().astimezone().isoformat(timespec='seconds')}] {message}"
+    print(line, file=sys.stderr, flush=True)
+    with (logs / "demo.log").open("a") as log:
+        log.write(line + "\n")
+
+
+def wait_healthy(url: str, processes: dict[str, Supervised], timeout: float) -> dict | None:
     deadline = time.monotonic() + timeout
     body = None
     while time.monotonic() < deadline:
-        for name, process in processes.items():
+        # At start-up an exit is a configuration problem (no sandbox, a bad URL): say so, do not loop.
+        for name, supervised in processes.items():
+            process = supervised.process
             if process.poll() is not None:
-                raise SystemExit(f"{name} exited with status {process.returncode}; see instance/logs/{name}.log")
+                raise SystemExit(f"{name} exited with status {process.returncode}; see {supervised.log}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 return json.loads(response.read())
@@ -118,9 +272,10 @@ def smoke_test(timeout: float = 90) -> bool:
     return False
 
 
-def stop(processes: dict[str, subprocess.Popen]) -> None:
+def stop(supervised: dict[str, Supervised]) -> None:
     # SIGTERM to each main process only: Celery then shuts down warm (jobs in hand finish) and
     # gunicorn gracefully; the whole group is killed only if that takes longer than GRACE.
+    processes = {name: s.process for name, s in supervised.items()}
     for process in processes.values():
         if process.poll() is None:
             os.kill(process.pid, signal.SIGTERM)
@@ -154,39 +309,46 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.chdir(ROOT)
+    from app.config import instance_path
+
+    instance = instance_path()
+    try:
+        lock = lock_instance(instance)
+    except InstanceInUse as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if not port_is_free(args.host, args.port):
         print(f"port {args.port} on {args.host} is taken: stop what uses it or run `make demo PORT=5050`",
               file=sys.stderr)
         return 2
-    from app.config import instance_path
     from app.setup import prepare_instance
 
-    for line in [*prepare_instance(), *prepare_database()]:
+    for line in [*prepare_instance(instance), *prepare_database()]:
         print(line)
 
-    logs = instance_path() / "logs"
+    logs = instance / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    processes: dict[str, subprocess.Popen] = {}
+    url = f"http://{args.host}:{args.port}"
+    processes: dict[str, Supervised] = {}
     # Ctrl-C reaches our whole foreground process group; the children run in their own groups
     # so that they are stopped in order, by us, rather than all at once by the terminal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         for name, command in commands(args.host, args.port, args.web_concurrency, args.concurrency,
-                                          args.services_concurrency).items():
-            log = (logs / f"{name}.log").open("ab")
-            processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                               start_new_session=True)
-            log.close()
-        url = f"http://{args.host}:{args.port}"
+                                      args.services_concurrency).items():
+            # Every child keeps the lock file open: the instance stays taken while any of them runs.
+            processes[name] = Supervised(name, command, logs / f"{name}.log", env, keep_open=(lock.fileno(),))
+            processes[name].start()
+        record_owner(lock, url, processes)
         health = wait_healthy(f"{url}/healthz", processes, timeout=90)
         if health is None:
             return 1
         from app.services.demo import DEMO_PASSWORD, DEMO_PEOPLE
 
         print(f"\nnablagrade is up: {url}   (health: {url}/healthz)")
-        print(f"logs: {logs}/{{web,grading,services,beat}}.log")
+        print(f"logs: {logs}/{{web,grading,services,beat,demo}}.log")
         print(f"log in with any of these (password: {DEMO_PASSWORD}):")
         for email, name, role in DEMO_PEOPLE:
             print(f"  {role.value:10s} {email:24s} {name}")
@@ -197,15 +359,17 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
         while not stopping:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited with status {process.returncode}; stopping the rest", file=sys.stderr)
-                    return 1
-            time.sleep(0.5)
+            for supervised in processes.values():
+                said = supervised.check(time.monotonic())
+                if said:
+                    say(said, logs)
+                    record_owner(lock, url, processes)
+            time.sleep(0.2)
         print("\nstopping ...", flush=True)
         return 0
     finally:
         stop(processes)
+        lock.close()
         print("stopped.")
 
 

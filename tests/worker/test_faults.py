@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -12,7 +16,7 @@ from app.services import assignments, courses, people
 from app.services.submissions import submit
 from tests.support.factories import TEST_COURSE, make_app, write_assignments
 from tests.support.servers import CORRECT, ServiceProcess, create_database, private_postgres, wait_for, worker_command
-from tests.support.waiting import rows, wait_until_done
+from tests.support.waiting import DONE, rows, wait_until_done
 
 
 # Correct, but each sigmoid call takes a while: long enough to kill a worker in the middle of it.
@@ -119,3 +123,80 @@ def test_restarting_redis_under_load_grades_everything_once(student, services, r
     assert pending > 0, "the restart came too late to test anything"
     assert [s.status for s in graded] == [SubmissionStatus.GRADED] * len(ids), [s.error for s in graded]
     assert [s.grade_count for s in graded] == [1] * len(ids)
+
+
+
+@pytest.mark.parametrize("redis_back_before_the_worker_wakes", [False, True], ids=["redis-still-down", "redis-back"])
+def test_killing_redis_while_a_worker_holds_a_job_kills_no_process(student, services, redis_server, tmp_path,
+                                                                  redis_back_before_the_worker_wakes):
+    """Production topology: a grading worker, a services worker and beat. The grading worker holds
+    one claimed, unacknowledged job with a slot free (so it is also waiting on the broker); its
+    whole group is frozen so the job is surely in flight when Redis is SIGKILLed and restarted
+    empty. Celery 5.7.0 died here ("Unrecoverable error: AttributeError(... 'hostname')") when
+    Redis was still down as the worker noticed the loss: constraints.txt pins what passes."""
+    sweeps = {"NABLAGRADE_SWEEP_INTERVAL": "1"}
+    grading = ServiceProcess(worker_command("grading", queues="grading", concurrency=2), services.env(**sweeps),
+                             tmp_path / "grading.log").start()
+    services.started.append(grading)
+    background = ServiceProcess([*worker_command("services", queues="webhooks,maintenance"), "-P", "threads"],
+                                services.env(**sweeps), tmp_path / "services.log").start()
+    services.started.append(background)
+    beat = services.beat(**sweeps)
+    first = submit(student, TEST_COURSE, "t1", SLOW.encode(), "slow.py").id
+    wait_for(lambda: rows([first])[0].status is SubmissionStatus.RUNNING, 90, "the job to be claimed")
+    os.killpg(grading.pid, signal.SIGSTOP)
+    try:
+        assert redis_server.process is not None
+        redis_server.process.kill()
+        redis_server.process.wait(10)
+        if redis_back_before_the_worker_wakes:
+            redis_server.start()
+        else:
+            os.killpg(grading.pid, signal.SIGCONT)
+            wait_for(lambda: "Connection to broker lost" in grading.output(), 30, "the worker to see Redis gone")
+            time.sleep(2)  # the worker retries against a dead broker
+            redis_server.start()  # empty: it keeps nothing on disk
+    finally:
+        os.killpg(grading.pid, signal.SIGCONT)
+    wait_for(lambda: "Connection to broker lost" in grading.output(), 30, "the worker to see Redis gone")
+    later = [submit(student, TEST_COURSE, "t1", CORRECT.encode(), f"s{i}.py").id for i in range(3)]
+    ids = [first, *later]
+    processes = (grading, background, beat)
+    wait_for(lambda: all(s.status in DONE for s in rows(ids)) or any(p.process.poll() is not None for p in processes),
+             120, "the submissions to be graded")
+    time.sleep(3)  # room for a late crash or a duplicate
+    graded = rows(ids)
+    for process in processes:
+        assert process.process.poll() is None, process.output()[-3000:]
+        assert "Unrecoverable error" not in process.output(), process.output()[-3000:]
+    assert [s.status for s in graded] == [SubmissionStatus.GRADED] * len(ids), [s.error for s in graded]
+    assert [s.grade_count for s in graded] == [1] * len(ids)
+    assert graded[0].worker.startswith("grading@")
+
+
+def test_a_pool_process_killed_mid_job_is_graded_once_by_the_same_worker(student, services):
+    submission_id = submit(student, TEST_COURSE, "t1", SLOW.encode(), "slow.py").id
+    worker = services.worker("w1")
+    wait_for(lambda: rows([submission_id])[0].status is SubmissionStatus.RUNNING, 90, "the job to start")
+    child = pool_process_running(worker.pid)
+    os.kill(child, signal.SIGKILL)  # Celery forks a new pool process; the message is rejected and redelivered
+    graded = wait_until_done([submission_id], timeout=90)[0]
+    time.sleep(3)
+    graded = rows([submission_id])[0]
+    assert worker.process.poll() is None, worker.output()[-3000:]
+    assert "WorkerLostError" in worker.output() or "exited with 'signal 9" in worker.output(), worker.output()[-3000:]
+    assert graded.status is SubmissionStatus.GRADED, graded.error
+    assert graded.grade_count == 1
+    assert graded.score == 25
+
+
+def pool_process_running(main_pid: int) -> int:
+    """The pool process of a worker that is busy (the one with the most CPU time)."""
+    children = Path(f"/proc/{main_pid}/task/{main_pid}/children").read_text().split()
+    assert children, "the worker has no pool process"
+
+    def cpu(pid: str) -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
+    return int(max(children, key=cpu))
