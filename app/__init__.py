@@ -50,10 +50,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     api.init_app(app)  # /api/v1: flask-smorest resources, problem+json errors, the OpenAPI document
 
-    from app import security, ui
+    from app import error_pages, security, ui
+    from app.auth import access, sessions, throttle
 
     security.init_app(app)  # CSP, security headers and cookie flags on every response
     ui.init_app(app)  # template helpers, asset caching, and /styleguide in debug and test runs
+    sessions.init_app(app)  # Flask-Login sessions and CSRF on every form outside /api/
+    throttle.init_app(app)  # failed logins counted per account and per address
+    access.init_app(app)  # the course switcher's context
+    error_pages.init_app(app)
 
     from app.cli import register_commands
 

@@ -8,6 +8,7 @@ instance/, so `make demo` needs no server.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -145,6 +146,26 @@ def strict_json(value: Any) -> str:
     return json.dumps(value, allow_nan=False)
 
 
+def account_settings() -> dict[str, Any]:
+    """Logins, sessions, password links and CSRF (app/auth, docs/security.md)."""
+    return {
+        # Failed logins counted per typed address and per client address (app/auth/throttle.py), in
+        # the app's flask-limiter storage (RATELIMIT_STORAGE_URI: Redis when the broker is Redis).
+        "LOGIN_LIMITS_PER_ACCOUNT": os.environ.get("NABLAGRADE_LOGIN_LIMITS_PER_ACCOUNT", "5 per minute; 20 per hour"),
+        "LOGIN_LIMITS_PER_ADDRESS": os.environ.get("NABLAGRADE_LOGIN_LIMITS_PER_ADDRESS", "30 per minute; 200 per hour"),
+        # argon2id parameters (app/services/passwords.py); {} is argon2-cffi's RFC 9106 low-memory profile.
+        "PASSWORD_HASH": {},
+        "INVITATION_LINK_DAYS": _float("NABLAGRADE_INVITATION_LINK_DAYS", 14.0),
+        "RESET_LINK_HOURS": _float("NABLAGRADE_RESET_LINK_HOURS", 48.0),
+        # Where people reach the service: the links `flask roster import` and `flask users link` print.
+        "PUBLIC_URL": os.environ.get("NABLAGRADE_PUBLIC_URL", "").strip() or "http://localhost:5000",
+        # A logged-in session lasts this long after its last request.
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=_float("NABLAGRADE_SESSION_DAYS", 14.0)),
+        # A form's CSRF token lives as long as the session: a student may write in the editor for hours.
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
 def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """The whole Flask config. `overrides` (tests, scripts) win over the environment."""
     overrides = dict(overrides or {})
@@ -194,6 +215,7 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Redis down: count in memory for a while rather than refuse every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
+        **account_settings(),
     }
     config.update(overrides)
     if "CELERY" in overrides:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -38,3 +40,5 @@ def retry_after_only_on_refusals(response: Response) -> Response:
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
     return response
+login_manager = LoginManager()
+csrf = CSRFProtect()

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 
@@ -54,23 +53,36 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.STUDENT)
+    # argon2id (app/services/passwords.py); None until the user sets one through their invitation.
     password_hash: Mapped[str | None] = mapped_column(String(256))
     # The student or SIS id of an LMS roster: how an LMS names this person.
     external_id: Mapped[str | None] = mapped_column(String(100), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Part of the id a web session stores: bumped when the password changes, which logs out
+    # every other session of the user.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="user", cascade="all, delete-orphan")
-
-    def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
-
-    def check_password(self, password: str) -> bool:
-        return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.TA, Role.INSTRUCTOR)
+
+    # Flask-Login's user protocol.
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_generation}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"
@@ -218,6 +230,35 @@ class Submission(db.Model):
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.status.value}>"
+
+
+class PasswordTokenPurpose(enum.StrEnum):
+    INVITATION = "invitation"  # a new account's first password
+    RESET = "reset"  # a forgotten password, issued by course staff or an operator
+
+
+class PasswordToken(db.Model):
+    """A set-password link: single use, expiring. The link carries the row id signed with the
+    secret key (app/services/password_links.py), so staff can be shown it again while it is live
+    and a copy of the database alone cannot forge one."""
+
+    __tablename__ = "password_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[PasswordTokenPurpose] = mapped_column(_enum(PasswordTokenPurpose))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # replaced by a newer link
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    def is_live(self, now: dt.datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now
 
 
 class WorkerHeartbeat(db.Model):

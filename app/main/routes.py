@@ -1,27 +1,30 @@
-"""The landing page and the health check."""
+"""The front door (a welcome page, or the list of one's courses), the course switcher and /healthz."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template_string
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
+from flask_login import current_user, login_required
 
-from app.services import health
+from app.auth.access import course_home, viewer
+from app.services import access, health
 from graders import __version__
 
 bp = Blueprint("main", __name__)
 
-LANDING = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>nablagrade</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>nablagrade {{ version }}</h1>
-<p>The grading service is {{ 'up' if report.ok else 'degraded' }}.
-Health: <a href="{{ url_for('main.healthz') }}">/healthz</a>.</p>
-</body></html>
-"""
-
 
 @bp.get("/")
 def index() -> str:
-    return render_template_string(LANDING, report=health.check(), version=__version__)
+    if not current_user.is_authenticated:
+        return render_template("main/landing.html", version=__version__)
+    return render_template("main/courses.html", memberships=access.memberships(viewer()), course_home=course_home)
+
+
+@bp.get("/courses/switch")
+@login_required
+def switch_course() -> Response:
+    """The course switcher's target: the chosen course's start page for the viewer's role there."""
+    member = access.membership(viewer(), request.args.get("course", ""))
+    return redirect(course_home(member))  # type: ignore[return-value]
 
 
 @bp.get("/healthz")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Course, Enrolment, Role, User
+from app.services import passwords
 from app.services.errors import NotFound, ServiceError
 
 
@@ -48,7 +49,7 @@ def get_or_create_user(email: str, name: str, role: Role, password: str | None) 
         return user, False
     user = User(email=email, name=name or email.split("@")[0], role=role)
     if password:
-        user.set_password(password)
+        passwords.set_password(user, password)
     db.session.add(user)
     db.session.flush()
     return user, True

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Course, Enrolment, Extension, Role, Submission, SubmissionStatus, User
-from app.services import grading, people, tokens
+from app.services import grading, passwords, people, tokens
 from app.services.submissions import submit
 from tests.support.servers import CORRECT
 
@@ -37,7 +37,7 @@ def test_users_create_and_duplicate(app_context):
     result = invoke(app_context, "users", "create", "Ada@Example.edu", "--role", "instructor", "--password", "pw")
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "ada@example.edu"))
-    assert user.role is Role.INSTRUCTOR and user.check_password("pw")
+    assert user.role is Role.INSTRUCTOR and passwords.verify(user, "pw")
     again = invoke(app_context, "users", "create", "ada@example.edu", "--password", "x")
     assert again.exit_code != 0 and "already exists" in again.output
 
@@ -101,7 +101,7 @@ def test_roster_import_creates_and_enrols(c1, tmp_path):
 def test_the_printed_temporary_password_is_the_one_stored(c1, tmp_path):
     result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email\nann@example.edu\n")))
     password = result.stdout.split("temporary password ")[1].split()[0]
-    assert people.get_user("ann@example.edu").check_password(password)
+    assert passwords.verify(people.get_user("ann@example.edu"), password)
 
 
 def test_a_malformed_roster_reports_every_bad_row_and_imports_and_prints_nothing(c1, tmp_path):

@@ -10,9 +10,3 @@ def test_submission_timestamps_are_utc_aware(student):
     stored = db.session.get(Submission, submission.id)
     assert stored.status is SubmissionStatus.QUEUED
     assert stored.submitted_at.tzinfo is not None and stored.enqueued_at is not None
-
-
-def test_passwords_are_hashed(student):
-    assert student.password_hash and "pw" not in student.password_hash
-    assert student.check_password("pw")
-    assert not student.check_password("wrong")
