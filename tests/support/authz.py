@@ -311,6 +311,7 @@ STYLEGUIDE = [
     Case("styleguide.index", PUBLIC),
     Case("styleguide.index", PUBLIC_FORM, method="POST", label="empty form: errors"),
     Case("styleguide.status", PUBLIC),
+    Case("styleguide.regrade", redirect_instead_of_ok(PUBLIC), method="POST"),
 ]
 
 TABLE: list[Case] = [*MAIN, *AUTH, *STUDENT, *STAFF_PAGES, *API, *STYLEGUIDE]
