@@ -2,7 +2,7 @@
 generation that a password change bumps to end every other session, and the last login.
 
 Revision ID: c41d8e2f5a07
-Revises: 7b2e4c9a1d30
+Revises: a41c7d2e9b05
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c41d8e2f5a07"
-down_revision = "7b2e4c9a1d30"
+down_revision = "a41c7d2e9b05"
 branch_labels = None
 depends_on = None
 

@@ -31,6 +31,7 @@ the four others, a token of the course.
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -144,7 +145,7 @@ def _submission(assignment: Any, user: User) -> Submission:
     code = "def f(x):\n    return x\n"
     row = Submission(assignment=assignment, user=user, attempt=1, filename="hw.py", code=code,
                      sha256=hashlib.sha256(code.encode()).hexdigest(), status=SubmissionStatus.GRADED, score=1.0,
-                     max_score=assignment.max_score)
+                     max_score=assignment.max_score, result={"score": 1.0, "passed": False, "problems": []})
     db.session.add(row)
     return row
 
@@ -286,6 +287,11 @@ def other_assignment_args(w: World) -> dict[str, Any]:
     return {"assignment_id": w.other_assignment.id}
 
 
+def empty_upload(w: World) -> dict[str, Any]:
+    # Multipart, as the API takes uploads; refused for its empty file once the token may post here.
+    return {"external_user_id": "s1", "file": (io.BytesIO(b""), "empty.py")}
+
+
 API: list[Case] = [
     api("api-docs.openapi_json", PUBLIC),
     api("api-reference.reference", PUBLIC),
@@ -295,9 +301,9 @@ API: list[Case] = [
     api("assignments.list_scores", TOKEN, args=assignment_args),
     api("assignments.list_scores", OTHER_TOKEN, args=other_assignment_args, label="another course's"),
     api("submissions.create_submission", cells(UNAUTHORIZED, INVALID, INVALID, INVALID, NOT_FOUND, INVALID),
-        method="POST", args=assignment_args, label="empty body"),
+        method="POST", args=assignment_args, data=empty_upload, label="an empty upload"),
     api("submissions.create_submission", cells(UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, INVALID, NOT_FOUND),
-        method="POST", args=other_assignment_args, label="another course's, empty body"),
+        method="POST", args=other_assignment_args, data=empty_upload, label="another course's, an empty upload"),
     api("submissions.get_submission", TOKEN, args=lambda w: {"submission_id": w.submission.id}),
     api("submissions.get_submission", OTHER_TOKEN, args=lambda w: {"submission_id": w.other_submission.id},
         label="another course's"),
