@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from app.api import limits, pagination, schemas
 from app.api.auth import current_token, requires
+from app.api.schemas import ID_MAX
 from app.models import Assignment
 from app.services import integrations, results, tokens
 from app.services.webhook_events import ags_progress
@@ -43,7 +44,7 @@ def list_assignments(cursor: str | None, limit: int) -> dict[str, Any]:
     return {"data": [assignment_body(a) for a in shown], "next_cursor": next_cursor}
 
 
-@blp.route("/assignments/<int:assignment_id>")
+@blp.route(f"/assignments/<int(min=1, max={ID_MAX}):assignment_id>")
 @requires(tokens.RESULTS_READ)
 @blp.response(200, schemas.Assignment)
 def get_assignment(assignment_id: int) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def score_body(standing: results.StudentResult, assignment: Assignment) -> dict[
     }
 
 
-@blp.route("/assignments/<int:assignment_id>/scores")
+@blp.route(f"/assignments/<int(min=1, max={ID_MAX}):assignment_id>/scores")
 @requires(tokens.RESULTS_READ)
 @blp.arguments(schemas.ScoresArgs, location="query", as_kwargs=True)
 @blp.arguments(pagination.PageArgs, location="query", as_kwargs=True)

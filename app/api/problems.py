@@ -7,11 +7,12 @@ are turned into one here."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, current_app, json, request, url_for
+from flask import Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.services import integrations, submissions
@@ -80,10 +81,20 @@ def problem_response(status: int, detail: str, slug: str | None = None, title: s
 
     body = {"type": type_uri(slug), "title": title or HTTPStatus(status).phrase, "status": status,
             "detail": detail, "instance": request.path, **members}
-    response = current_app.response_class(json.dumps(body), status=status, mimetype=MEDIA_TYPE)
+    response = current_app.response_class(json.dumps(_plain(body), default=str), status=status,
+                                          mimetype=MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _plain(value: Any) -> Any:
+    """Keys as strings: a fuzzed form can name a field None, and JSON keys are strings."""
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _size(limit: int | None) -> str:
@@ -101,7 +112,7 @@ def _validation_detail(messages: Mapping[str, Any]) -> str:
             continue
         for field, problems in fields.items():
             text = " ".join(problems) if isinstance(problems, list) and all(isinstance(p, str) for p in problems) \
-                else json.dumps(problems)
+                else json.dumps(_plain(problems), default=str)
             parts.append(f"{field} ({location}): {text}")
     return "; ".join(parts) or "the request is not valid"
 

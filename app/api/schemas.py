@@ -10,6 +10,10 @@ from app.models import LatePolicy, SubmissionStatus
 from app.services import results
 from app.services.webhook_events import ACTIVITY_PROGRESS, GRADING_PROGRESS
 
+# Ids are PostgreSQL integers: a larger one in a path is simply not found (404), never a 500.
+ID_MAX = 2**31 - 1
+# Text that ends up in a database column: no control characters (PostgreSQL refuses NUL outright).
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 EXTERNAL_USER_ID = {"description": "The LMS's id for the student (unique in the course).", "example": "lms-user-42"}
 
 
@@ -58,22 +62,28 @@ class Assignment(ma.Schema):
 class SubmissionCreate(ma.Schema):
     """A submission as JSON: the source in `code`."""
 
-    code = ma.fields.String(required=True, metadata={"description": "The Python source, as text."})
-    external_user_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=255),
+    code = ma.fields.String(required=True, validate=ma.validate.Length(min=1),
+                            metadata={"description": "The Python source, as text (UTF-8, at most 256 KiB)."})
+    external_user_id = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=255),
+                                                                 ma.validate.Regexp(PRINTABLE)],
                                         metadata=EXTERNAL_USER_ID)
-    filename = ma.fields.String(load_default="submission.py", validate=ma.validate.Length(min=1, max=255))
+    filename = ma.fields.String(load_default="submission.py", validate=[ma.validate.Length(min=1, max=255),
+                                                                        ma.validate.Regexp(PRINTABLE)])
     email = ma.fields.Email(load_default=None, allow_none=True, metadata={
         "description": "Optional: the student's address, to link a student nablagrade already knows."})
-    name = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    name = ma.fields.String(load_default=None, allow_none=True,
+                            validate=[ma.validate.Length(max=200), ma.validate.Regexp(PRINTABLE)])
 
 
 class SubmissionForm(ma.Schema):
     """The form fields of a multipart submission; the file is the `file` part."""
 
-    external_user_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=255),
+    external_user_id = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=255),
+                                                                 ma.validate.Regexp(PRINTABLE)],
                                         metadata=EXTERNAL_USER_ID)
     email = ma.fields.Email(load_default=None, allow_none=True)
-    name = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    name = ma.fields.String(load_default=None, allow_none=True,
+                            validate=[ma.validate.Length(max=200), ma.validate.Regexp(PRINTABLE)])
 
 
 class Submission(ma.Schema):

@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 from app.api import limits, schemas
 from app.api.auth import current_token, requires
 from app.api.problems import Problem
+from app.api.schemas import ID_MAX
 from app.models import Submission, SubmissionStatus
 from app.services import integrations, tokens
 from app.services.webhook_events import ags_progress
@@ -21,6 +22,7 @@ from app.services.webhook_events import ags_progress
 blp = Blueprint("submissions", __name__, description="Send submissions, follow their grading, read results.")
 limits.per_token(blp)
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
 IDEMPOTENCY_PARAMETER = {
     "in": "header", "name": "Idempotency-Key", "required": False,
@@ -41,9 +43,10 @@ REQUEST_BODY = {
                 "properties": {
                     "file": {"type": "string", "contentMediaType": "text/x-python",
                              "description": "The student's .py file (UTF-8, at most 256 KiB)."},
-                    "external_user_id": {"type": "string", "minLength": 1, "maxLength": 255},
+                    "external_user_id": {"type": "string", "minLength": 1, "maxLength": 255,
+                                         "pattern": schemas.PRINTABLE},
                     "email": {"type": "string", "format": "email"},
-                    "name": {"type": "string", "maxLength": 200},
+                    "name": {"type": "string", "maxLength": 200, "pattern": schemas.PRINTABLE},
                 },
             },
             "encoding": {"file": {"contentType": "text/x-python, text/plain, application/octet-stream"}},
@@ -93,8 +96,8 @@ def read_upload() -> tuple[dict[str, Any], bytes, str]:
             raise _invalid(exc.normalized_messages(), "form") from None
         upload = request.files.get("file")
         if upload is not None:
-            filename = posixpath.basename((upload.filename or "").replace("\\", "/")) or "submission.py"
-            return fields, upload.read(), filename[:255]
+            filename = CONTROL.sub("", posixpath.basename((upload.filename or "").replace("\\", "/")))
+            return fields, upload.read(), (filename or "submission.py")[:255]
         if "file" in request.form:  # a client that sent the source as a plain form field
             return fields, request.form["file"].encode("utf-8"), "submission.py"
         raise _invalid({"file": ["Missing data for required field."]}, "files")
@@ -113,7 +116,7 @@ def read_upload() -> tuple[dict[str, Any], bytes, str]:
                   f"(got {request.mimetype or 'no Content-Type'})")
 
 
-@blp.route("/assignments/<int:assignment_id>/submissions", methods=["POST"])
+@blp.route(f"/assignments/<int(min=1, max={ID_MAX}):assignment_id>/submissions", methods=["POST"])
 @requires(tokens.SUBMISSIONS_WRITE)
 @limits.submissions
 @blp.doc(requestBody=REQUEST_BODY, parameters=[IDEMPOTENCY_PARAMETER])
@@ -145,7 +148,7 @@ def create_submission(assignment_id: int) -> Any:
     return body, 202, headers
 
 
-@blp.route("/submissions/<int:submission_id>")
+@blp.route(f"/submissions/<int(min=1, max={ID_MAX}):submission_id>")
 @requires(tokens.RESULTS_READ)
 @blp.doc(parameters=[IF_NONE_MATCH])
 @blp.response(200, schemas.Submission, headers={"ETag": ETAG_HEADER})
@@ -158,7 +161,7 @@ def get_submission(submission_id: int) -> Response:
     return conditional(schemas.Submission().dump(body))
 
 
-@blp.route("/submissions/<int:submission_id>/result")
+@blp.route(f"/submissions/<int(min=1, max={ID_MAX}):submission_id>/result")
 @requires(tokens.RESULTS_READ)
 @blp.doc(parameters=[IF_NONE_MATCH])
 @blp.response(200, schemas.Result, headers={"ETag": ETAG_HEADER})

@@ -150,6 +150,8 @@ def submit(token: ApiToken, assignment_id: int, external_id: str, data: bytes, f
     IdempotencyConflict. The key is claimed first, in the same transaction as the submission:
     a concurrent request with the same key waits on the unique constraint, then finds the
     submission the first one committed."""
+    if not 0 < len(external_id) <= 255 or any(ord(c) < 32 or ord(c) == 127 for c in external_id):
+        raise ServiceError("external_user_id must be 1 to 255 characters with no control characters")
     course = token.course
     assignment = get_assignment(course, assignment_id)
     digest = request_digest(assignment_id, external_id, data, filename, email, name)

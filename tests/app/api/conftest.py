@@ -1,8 +1,12 @@
-"""Fixtures of the API tests: a test client and tokens of the test course (and of another)."""
+"""Fixtures of the API tests: a test client and tokens of the test course (and of another), and\nthe app served by a real gunicorn for what needs real concurrency."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -11,6 +15,7 @@ from flask.testing import FlaskClient
 from app.extensions import db
 from app.models import Course
 from app.services import assignments, courses, tokens
+from tests.support.servers import ServiceProcess, free_port, service_env, wait_for
 
 ALL_SCOPES = list(tokens.SCOPES)
 
@@ -42,3 +47,45 @@ def other_course(course: Course) -> Course:
     assignments.sync(other)
     db.session.commit()
     return other
+
+
+@dataclass
+class LiveApi:
+    """The app served by gunicorn (threads, two processes) on the test database and broker."""
+
+    url: str
+    process: ServiceProcess
+
+    def headers(self, secret: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {secret}", **extra}
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url + "/api/v1/openapi.json", timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def live_api(app_context: Flask, database_url: str, redis_server, assignments_dir: Path,
+             tmp_path: Path) -> Iterator[LiveApi]:
+    port = free_port()
+    instance = tmp_path / "web-instance"
+    instance.mkdir()
+    env = service_env(database_url, redis_server.url, instance, assignments_dir,
+                      NABLAGRADE_API_RATE_LIMIT="100000 per minute", NABLAGRADE_API_SUBMIT_RATE_LIMIT="100000 per minute")
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+               "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "5",
+               # The app answers an overlong URL (a fuzzed cursor) with its problem document; gunicorn's
+               # own limit would answer first, in HTML (docs/api.md, "Deploying").
+               "--limit-request-line", "0", "app:create_app()"]
+    process = ServiceProcess(command, env, tmp_path / "web.log").start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _answers(url) or process.process.poll() is not None, 60, "gunicorn to answer")
+        assert process.process.poll() is None, process.output()
+        yield LiveApi(url, process)
+    finally:
+        process.stop()

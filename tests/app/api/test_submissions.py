@@ -77,6 +77,8 @@ def test_an_lms_id_links_to_the_student_the_email_or_the_roster_names(client, be
     ("t1", {"code": CORRECT, "email": "not an address"}, 422, "invalid-request", "email"),
     ("t1", {"code": 5}, 422, "invalid-request", "code (json)"),
     ("t1", {"code": CORRECT, "external_user_id": ""}, 422, "invalid-request", "external_user_id (json)"),
+    ("t1", {"code": CORRECT, "external_user_id": "a\x00b"}, 422, "invalid-request", "external_user_id (json)"),
+    ("t1", {"code": CORRECT, "name": "Ada\x00"}, 422, "invalid-request", "name (json)"),
 ])
 def test_the_upload_rules_are_clear_problems_and_store_nothing(client, bearer, ids, redis_server, assignment,
                                                                body, status, slug, words):
