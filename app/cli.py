@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 
 from app.extensions import db
 from app.models import Role
@@ -25,6 +25,7 @@ from app.services import (
     grading,
     health,
     jobs,
+    password_links,
     people,
     results,
     roster,
@@ -63,7 +64,7 @@ def existing_course(code: str) -> Any:
     return course
 
 
-users_cli = click.Group("users", help="Create and list users.")
+users_cli = click.Group("users", help="Create and list users, and make set-password links.")
 
 
 @users_cli.command("create")
@@ -87,6 +88,19 @@ def create_user(email: str, name: str, role: str, password: str | None, course_c
 def list_users() -> None:
     for user in people.list_users():
         click.echo(f"{user.id:5d}  {user.role.value:10s}  {user.email}  {user.name}")
+
+
+@users_cli.command("link")
+@click.argument("email")
+@refusals_as_errors
+def password_link(email: str) -> None:
+    """Print a set-password link for EMAIL (an invitation, or a reset for someone with a password).
+
+    It works once and expires; it replaces the user's earlier links. Course staff make the same
+    links on their course's roster page."""
+    link = password_links.issue(people.get_user(email))
+    click.echo(f"{link.user.email}: {link.purpose.value} link {link_url(link)} "
+               f"(until {link.expires_at:%Y-%m-%d %H:%M} UTC)")
 
 
 courses_cli = click.Group("courses", help="Create and list courses.")
@@ -127,13 +141,10 @@ def import_roster(course_code: str, csv_file: Path) -> None:
     email address), name (full name, or first name and last name), student id (SIS id, SIS
     user id, ID number), role (student, ta, instructor) and password. Other columns are
     named and ignored. The whole file is checked first: any bad row, and nothing is imported.
-    New users without a password get a temporary one, printed once after the import."""
+    Everyone without a password gets a set-password link (single use, expiring), printed after
+    the import; $NABLAGRADE_PUBLIC_URL says where people reach the service."""
     course = existing_course(course_code)
-    try:
-        text = csv_file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{csv_file}: not UTF-8 text (byte {exc.start}); export the roster as UTF-8 CSV") from None
-    parsed = roster.parse(text, str(csv_file))
+    parsed = roster.load(csv_file.read_bytes(), str(csv_file))
     if parsed.ignored_columns:
         click.echo(f"warning: ignored columns: {', '.join(parsed.ignored_columns)}", err=True)
     if parsed.problems:
@@ -143,11 +154,17 @@ def import_roster(course_code: str, csv_file: Path) -> None:
     outcome = roster.import_roster(course, parsed)
     for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
-    for email, password in outcome.created:
-        if password:
-            click.echo(f"{email}: temporary password {password}")
+    for link in outcome.invited:
+        click.echo(f"{link.user.email}: set-password link {link_url(link)} (until {link.expires_at:%Y-%m-%d %H:%M} UTC)")
     click.echo(f"{course.code}: {len(outcome.created)} users created, {outcome.enrolled} new enrolments"
-               + (f", {outcome.updated_roles} roles changed" if outcome.updated_roles else ""))
+               + (f", {outcome.updated_roles} roles changed" if outcome.updated_roles else "")
+               + (f", {len(outcome.invited)} set-password links" if outcome.invited else ""))
+
+
+def link_url(link: Any) -> str:
+    """A set-password link as people reach the service (PUBLIC_URL), for pasting into a message."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for("auth.set_password", token=password_links.token_for(link), _external=True)
 
 
 assignments_cli = click.Group("assignments", help="Sync assignments from the assignment files.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -46,3 +47,9 @@ class SetPasswordForm(FlaskForm):
     confirm = confirm_field()
     submit = SubmitField("Set password and log in")
 
+
+
+class RosterImportForm(FlaskForm):
+    file = FileField("Roster file (CSV)", validators=[FileRequired("Choose the CSV file exported from your LMS.")],
+                     description="UTF-8 CSV with a header row; at least an email column.")
+    submit = SubmitField("Import roster")

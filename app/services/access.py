@@ -25,6 +25,7 @@ INSTRUCTOR = frozenset({Role.INSTRUCTOR})
 MEMBERS = frozenset(Role)
 RANK = {Role.STUDENT: 0, Role.TA: 1, Role.INSTRUCTOR: 2}
 ROLE_NAMES = {Role.STUDENT: "student", Role.TA: "TA", Role.INSTRUCTOR: "instructor"}
+A_ROLE = {Role.STUDENT: "a student", Role.TA: "a TA", Role.INSTRUCTOR: "an instructor"}
 
 
 class Forbidden(ServiceError):
@@ -69,7 +70,7 @@ def membership(user: User, course_code: str, roles: Collection[Role] = MEMBERS) 
         if enrolment.role is Role.STUDENT:
             raise NotFound(f"no such page in {course.code}")
         allowed = " or ".join(ROLE_NAMES[r] + "s" for r in sorted(roles, key=RANK.__getitem__))
-        raise Forbidden(f"Only {allowed} of {course.code} can do this; you are a {ROLE_NAMES[enrolment.role]} here.")
+        raise Forbidden(f"Only {allowed} of {course.code} can do this; you are {A_ROLE[enrolment.role]} here.")
     return Membership(course, user, enrolment.role)
 
 
@@ -155,8 +156,8 @@ def _refusal(issuer: User, user: User, mine: dict[int, Role], theirs: list[tuple
     for course_id, role, code in sorted(theirs, key=lambda t: t[2]):
         own = mine.get(course_id)
         if own is None or RANK[own] <= RANK[role]:
-            where = "you are not staff" if own is None else f"you are a {ROLE_NAMES[own]}"
-            return (f"{user.email} is a {ROLE_NAMES[role]} in {code}, where {where}; an instructor of {code} "
+            where = "you are not staff" if own is None else f"you are {A_ROLE[own]}"
+            return (f"{user.email} is {A_ROLE[role]} in {code}, where {where}; an instructor of {code} "
                     "can issue their link.")
     return None
 

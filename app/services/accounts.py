@@ -70,7 +70,7 @@ class Account:
     user: User
     role: Role
     state: str  # active, invited, reset, expired, no-link
-    link: PasswordToken | None  # the live set-password link, if any
+    link: PasswordToken | None  # the live set-password link, if any and the viewer may see it
     last_login_at: dt.datetime | None
     can_issue: bool  # whether the viewer may issue them a link
 
@@ -88,6 +88,8 @@ def course_accounts(member: access.Membership) -> list[Account]:
     accounts = []
     for user, role in rows:
         state = describe(links.get(user.id), user, now)
-        accounts.append(Account(user, role, state["state"], state["link"], user.last_login_at,
-                                can_issue=refused[user.id] is None))
+        may = refused[user.id] is None
+        # A live link is as good as the account: shown only to those who may issue one.
+        accounts.append(Account(user, role, state["state"], state["link"] if may else None, user.last_login_at,
+                                can_issue=may))
     return accounts

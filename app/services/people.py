@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
@@ -24,10 +22,6 @@ def normalise_email(email: str) -> str:
     except EmailNotValidError as exc:
         raise InvalidEmail(f"{email.strip()!r} is not an email address: {exc}") from None
     return checked.normalized.lower()
-
-
-def temporary_password() -> str:
-    return secrets.token_urlsafe(9)
 
 
 def find_user(email: str) -> User | None:

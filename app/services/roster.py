@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Course, Role, User
-from app.services import people
+from app.models import Course, PasswordToken, Role, User
+from app.services import password_links, people
 from app.services.errors import ServiceError
 
 # Header spellings of the usual exports, compared without case, spaces or punctuation.
@@ -82,6 +82,17 @@ def map_columns(header: list[str], roster: Roster) -> dict[str, int]:
     return columns
 
 
+def load(data: bytes, source: str = "roster") -> Roster:
+    """`parse` for a file's bytes: UTF-8 (a byte-order mark is allowed); anything else is a problem."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        roster = Roster(source)
+        roster.problems.append(f"{source}: not UTF-8 text (byte {exc.start}); export the roster as UTF-8 CSV")
+        return roster
+    return parse(text, source)
+
+
 def parse(text: str, source: str = "roster") -> Roster:
     """Read a CSV roster; never raises for bad content: problems are collected, by line."""
     roster = Roster(source)
@@ -135,28 +146,33 @@ def parse(text: str, source: str = "roster") -> Roster:
 
 @dataclass
 class RosterImport:
-    created: list[tuple[str, str | None]] = field(default_factory=list)  # (email, temporary password or None)
+    created: list[str] = field(default_factory=list)  # emails of the users the import created
+    # A set-password link for each listed person who has no password and had no live link
+    # (new users whose row gives no password, and earlier ones whose invitation expired).
+    invited: list[PasswordToken] = field(default_factory=list)
     enrolled: int = 0
     updated_roles: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
-def import_roster(course: Course, roster: Roster) -> RosterImport:
+def import_roster(course: Course, roster: Roster, by: User | None = None) -> RosterImport:
     """Create the missing users and enrol everyone, in one transaction; refuses a roster
-    with any problem. A user without a password in the file gets a temporary one, returned
-    (only after the commit) to be handed over once."""
+    with any problem. Whoever has no password (a new user whose row gives none, or an earlier
+    one who never set theirs) and no live set-password link gets an invitation link, created in
+    the same transaction; `by` is the staff member importing (None from the CLI)."""
     if roster.problems:
         raise ServiceError(f"{len(roster.problems)} problems in {roster.source}; nothing imported")
     outcome = RosterImport()
     existing = {user.email: user for user in db.session.scalars(
         select(User).where(User.email.in_([row.email for row in roster.rows])))}
+    pending = [user for user in existing.values() if not user.password_hash]
+    live = password_links.live_links(pending)
     for row in roster.rows:
         user = existing.get(row.email)
         if user is None:
-            temporary = None if row.password else people.temporary_password()
-            user, _ = people.get_or_create_user(row.email, row.name, row.role, row.password or temporary)
+            user, _ = people.get_or_create_user(row.email, row.name, row.role, row.password)
             user.external_id = row.external_id
-            outcome.created.append((user.email, temporary))
+            outcome.created.append(user.email)
         elif row.external_id and user.external_id != row.external_id:
             if user.external_id is None:
                 user.external_id = row.external_id
@@ -168,5 +184,16 @@ def import_roster(course: Course, roster: Roster) -> RosterImport:
             outcome.enrolled += 1
         elif before is not row.role:
             outcome.updated_roles += 1
+        if not user.password_hash and user.id not in live:
+            outcome.invited.append(password_links.create(user, course=course, created_by=by))
     db.session.commit()
     return outcome
+
+
+def import_file(course: Course, data: bytes, source: str, by: User | None = None) -> tuple[Roster, RosterImport | None]:
+    """Read and import a roster file in one go (the web form): the parsed roster, and the import,
+    or None when the file has problems and nothing was imported."""
+    roster = load(data, source)
+    if roster.problems:
+        return roster, None
+    return roster, import_roster(course, roster, by)

@@ -1,16 +1,25 @@
-"""Pages for TAs and instructors: the course overview and the roster with set-password links."""
+"""Pages for TAs and instructors: the course overview, and the roster with its import and its
+set-password links."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+import csv
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from app.auth.access import course_view
+from app.auth.forms import RosterImportForm
 from app.services import access, accounts, password_links
+from app.services import roster as rosters
 from app.services.access import Membership
 
 # The blueprint lives with its routes, so the package imports them and they never import it back.
 bp = Blueprint("staff", __name__)
+
+NO_STORE = {"Cache-Control": "no-store"}  # pages that show live set-password links
 
 
 @bp.get("/<course_code>/")
@@ -22,10 +31,26 @@ def course(member: Membership) -> str:
 @bp.get("/<course_code>/roster")
 @course_view(access.STAFF)
 def roster(member: Membership) -> Response:
-    response = render_template("staff/roster.html", member=member, people=accounts.course_accounts(member),
-                               token_for=password_links.token_for)
-    # The page shows live set-password links: keep it out of caches.
-    return Response(response, headers={"Cache-Control": "no-store"}, mimetype="text/html")
+    html = render_template("staff/roster.html", member=member, people=accounts.course_accounts(member),
+                           token_for=password_links.token_for)
+    return Response(html, headers=NO_STORE, mimetype="text/html")
+
+
+@bp.get("/<course_code>/roster/links.csv")
+@course_view(access.STAFF)
+def roster_links(member: Membership) -> Response:
+    """The live set-password links the viewer may hand out, for a mail merge."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["email", "name", "role", "kind", "link", "expires_utc"])
+    for person in accounts.course_accounts(member):
+        if person.link is not None:
+            writer.writerow([person.user.email, person.user.name, person.role.value, person.link.purpose.value,
+                             url_for("auth.set_password", token=password_links.token_for(person.link), _external=True),
+                             f"{person.link.expires_at:%Y-%m-%d %H:%M}"])
+    filename = f"{secure_filename(member.course.code) or 'course'}-set-password-links.csv"
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.post("/<course_code>/roster/<int:user_id>/link")
@@ -37,3 +62,28 @@ def issue_link(member: Membership, user_id: int) -> Response:
     flash(f"New {kind} link for {link.user.email}; it works once, until {link.expires_at:%d %b %Y %H:%M} UTC. "
           "Copy it from the roster below.", "success")
     return redirect(url_for("staff.roster", course_code=member.course.code, _anchor=f"person-{user_id}"))
+
+
+@bp.route("/<course_code>/roster/import", methods=["GET", "POST"])
+@course_view(access.INSTRUCTOR)
+def roster_import(member: Membership) -> Response:
+    """Import a roster CSV with the rules of `flask roster import`: every bad row reported by its
+    line number and nothing imported, or everyone enrolled and invited in one transaction."""
+    form = RosterImportForm()
+    parsed = None
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        upload = form.file.data
+        source = secure_filename(upload.filename or "") or "roster.csv"
+        parsed, outcome = rosters.import_file(member.course, upload.read(), source, by=member.user)
+        if outcome is not None:
+            summary = (f"Roster imported: {len(outcome.created)} new accounts, {outcome.enrolled} new enrolments"
+                       + (f", {outcome.updated_roles} roles changed" if outcome.updated_roles else "")
+                       + (f", {len(outcome.invited)} set-password links to hand out." if outcome.invited else "."))
+            flash(summary, "success")
+            for warning in [*outcome.warnings, *(["Ignored columns: " + ", ".join(parsed.ignored_columns)]
+                                                 if parsed.ignored_columns else [])]:
+                flash(warning, "warning")
+            return redirect(url_for("staff.roster", course_code=member.course.code))
+    html = render_template("staff/roster_import.html", member=member, form=form, parsed=parsed)
+    return Response(html, status=status, mimetype="text/html")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Course, Enrolment, Extension, Role, Submission, SubmissionStatus, User
-from app.services import grading, passwords, people, tokens
+from app.services import grading, password_links, passwords, people, tokens
 from app.services.submissions import submit
 from tests.support.servers import CORRECT
 
@@ -90,18 +90,41 @@ def test_roster_import_creates_and_enrols(c1, tmp_path):
     roster = roster_file(tmp_path, "email,name,role\nann@example.edu,Ann,student\nted@example.edu,Ted,ta\n")
     result = invoke(c1, "roster", "import", "C1", str(roster))
     assert result.exit_code == 0, result.output
-    assert "C1: 2 users created, 2 new enrolments" in result.output
-    assert "ann@example.edu: temporary password" in result.output
+    assert "C1: 2 users created, 2 new enrolments, 2 set-password links" in result.output
+    assert "ann@example.edu: set-password link http://localhost:5000/auth/set-password/" in result.output
     roles = {e.user.email: e.role for e in db.session.scalars(select(Enrolment))}
     assert roles == {"ann@example.edu": Role.STUDENT, "ted@example.edu": Role.TA}
+    # Nobody has a password until they use their link; importing again makes no second link.
+    assert all(u.password_hash is None for u in db.session.scalars(select(User)))
     again = invoke(c1, "roster", "import", "C1", str(roster))
-    assert "0 users created, 0 new enrolments" in again.output and "temporary password" not in again.output
+    assert "0 users created, 0 new enrolments" in again.output and "set-password link" not in again.output
 
 
-def test_the_printed_temporary_password_is_the_one_stored(c1, tmp_path):
+def test_the_printed_link_sets_the_password_once(c1, tmp_path):
     result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email\nann@example.edu\n")))
-    password = result.stdout.split("temporary password ")[1].split()[0]
-    assert passwords.verify(people.get_user("ann@example.edu"), password)
+    url = result.stdout.split("set-password link ")[1].split()[0]
+    token = url.rsplit("/", 1)[1]
+    user = password_links.redeem(token, "correct horse battery", "correct horse battery")
+    assert user.email == "ann@example.edu" and passwords.verify(user, "correct horse battery")
+    with pytest.raises(password_links.LinkInvalid, match="already been used"):
+        password_links.redeem(token, "another good phrase", "another good phrase")
+
+
+def test_a_roster_row_with_a_password_gets_no_link(c1, tmp_path):
+    result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email,password\nann@example.edu,pw\n")))
+    assert "set-password link" not in result.output
+    assert passwords.verify(people.get_user("ann@example.edu"), "pw")
+
+
+def test_users_link_prints_a_link_for_the_public_url(app_context, student):
+    app_context.config["PUBLIC_URL"] = "https://grader.example.edu/"
+    try:
+        result = invoke(app_context, "users", "link", "student@example.edu")
+    finally:
+        app_context.config["PUBLIC_URL"] = "http://localhost:5000"
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("student@example.edu: reset link https://grader.example.edu/auth/set-password/")
+    assert invoke(app_context, "users", "link", "nobody@example.edu").exit_code == 1
 
 
 def test_a_malformed_roster_reports_every_bad_row_and_imports_and_prints_nothing(c1, tmp_path):
