@@ -1,20 +1,22 @@
-"""Pages for TAs and instructors: the course overview, and the roster with its import and its
-set-password links."""
+"""Pages for TAs and instructors: the course overview, the roster with its import and its
+set-password links, and (instructors) the API tokens of the course's integrations."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from app.auth.access import course_view
 from app.auth.forms import RosterImportForm
-from app.services import access, accounts, password_links
+from app.services import access, accounts, password_links, tokens
 from app.services import roster as rosters
 from app.services.access import Membership
+from app.services.errors import NotFound, ServiceError
+from app.staff.forms import TokenForm
 
 # The blueprint lives with its routes, so the package imports them and they never import it back.
 bp = Blueprint("staff", __name__)
@@ -87,3 +89,43 @@ def roster_import(member: Membership) -> Response:
             return redirect(url_for("staff.roster", course_code=member.course.code))
     html = render_template("staff/roster_import.html", member=member, form=form, parsed=parsed)
     return Response(html, status=status, mimetype="text/html")
+
+
+def tokens_page(member: Membership, form: TokenForm, secret: str | None = None, status: int = 200) -> Response:
+    page = render_template("staff/tokens.html", member=member, form=form, secret=secret,
+                           tokens=tokens.list_tokens(member.course.code))
+    # A new token is on the page once: keep every version of it out of caches.
+    return Response(page, status=status, headers={"Cache-Control": "no-store"}, mimetype="text/html")
+
+
+@bp.get("/<course_code>/tokens")
+@course_view(access.INSTRUCTOR)
+def api_tokens(member: Membership) -> Response:
+    return tokens_page(member, TokenForm())
+
+
+@bp.post("/<course_code>/tokens")
+@course_view(access.INSTRUCTOR)
+def create_token(member: Membership) -> Response:
+    """A new token, shown on the page this once (not kept in a flash message or a redirect)."""
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return tokens_page(member, form, status=422)
+    try:
+        token, secret = tokens.create(member.course.code, form.name.data, form.scopes.data, created_by=member.user)
+    except ServiceError as exc:
+        form.name.errors = [*form.name.errors, str(exc)]
+        return tokens_page(member, form, status=422)
+    flash(f"Token {token.name!r} created. Copy it now: it is shown only this once.", "success")
+    return tokens_page(member, TokenForm(formdata=None), secret=secret)
+
+
+@bp.post("/<course_code>/tokens/<int:token_id>/revoke")
+@course_view(access.INSTRUCTOR)
+def revoke_token(member: Membership, token_id: int) -> Response:
+    try:
+        token = tokens.revoke(token_id, course=member.course)
+    except NotFound:
+        abort(404)
+    flash(f"Token {token.name!r} (…{token.hint}) revoked: requests with it are refused from now on.", "success")
+    return redirect(url_for("staff.api_tokens", course_code=member.course.code))

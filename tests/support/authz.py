@@ -206,6 +206,10 @@ class Case:
         return f"{self.method} {self.endpoint}" + (f" ({self.label})" if self.label else "")
 
 
+def new_token_id(course: Course) -> int:
+    return tokens.create(course.code, "to revoke", [tokens.RESULTS_READ])[0].id
+
+
 def course_args(w: World) -> dict[str, Any]:
     return {"course_code": w.course.code}
 
@@ -274,6 +278,17 @@ STAFF_PAGES = [
          label="for an instructor: nobody of the course"),
     Case("staff.issue_link", NOBODY, method="POST",
          args=lambda w: {**course_args(w), "user_id": w.other_course_student.id}, label="another course's student"),
+    Case("staff.api_tokens", INSTRUCTORS, args=course_args),
+    Case("staff.api_tokens", cells(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND), args=other_course_args,
+         label="another course"),
+    Case("staff.create_token", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, INVALID), method="POST",
+         args=course_args, label="an empty form"),
+    Case("staff.create_token", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, OK), method="POST",
+         args=course_args, data=lambda w: {"name": "matrix", "scopes": "results:read"}, label="a token"),
+    Case("staff.revoke_token", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, REDIRECT), method="POST",
+         args=lambda w: {**course_args(w), "token_id": new_token_id(w.course)}, label="a token of the course"),
+    Case("staff.revoke_token", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, NOT_FOUND), method="POST",
+         args=lambda w: {**course_args(w), "token_id": new_token_id(w.other_course)}, label="another course's token"),
 ]
 
 # ---- api (/api/v1, bearer tokens: see the module's docstring for what the columns mean) ---------------
