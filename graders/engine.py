@@ -49,7 +49,8 @@ class PreparedTrial:
 def trials_for(problem: Problem, count: int) -> list[Trial]:
     trials = [Trial(TrialKind.REGULAR, i, visible=(i == 0)) for i in range(count)]
     if problem.stability:
-        trials.append(Trial(TrialKind.STABILITY, count, visible=True))
+        trials += [Trial(TrialKind.STABILITY, count + case, visible=True, case=case, note=note)
+                   for case, note in enumerate(problem.stability_cases)]
     return trials
 
 

@@ -28,16 +28,20 @@ class TrialKind(Enum):
 
 @dataclass(frozen=True)
 class Trial:
-    """One set of inputs: which kind, its index, and whether students see it."""
+    """One set of inputs: which kind, its index, and whether students see it. A
+    stability trial also has its case: which of the problem's `stability_cases`
+    (the large inputs of one sign, say) it tries, and that case's words."""
 
     kind: TrialKind
     index: int
     visible: bool
+    case: int = 0
+    note: str = ""
 
     @property
     def label(self) -> str:
         if self.kind is TrialKind.STABILITY:
-            return "stability trial (large inputs)"
+            return f"stability trial ({self.note or 'large inputs'})"
         return f"trial {self.index + 1} ({'visible' if self.visible else 'hidden'})"
 
 
@@ -72,6 +76,10 @@ class Mistake:
     hint: str
     solution: Callable[..., Any]
     expect: str = "wrong_value"
+    # The regular trials on which this mistake changes the answer, when not all of them
+    # can (a forgotten label y is invisible where y = +1). The self-test proves it is
+    # caught on every such trial, and on the hidden trials of every hidden trial set.
+    observable: Callable[[Inputs], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,10 @@ class Problem:
     wrt: tuple[str, ...]
     derivative: Derivative = Derivative.GRADIENT
     returns: Returns = Returns.ARRAY
-    stability: bool = False  # add a trial with inputs near +-1000 (or shifted logits)
+    stability: bool = False  # add trials with inputs near +-1000 (or shifted logits)
+    # One stability trial per case, each described in the words of its check ("logits
+    # shifted by +1000"): every sign for which the statement promises nothing overflows.
+    stability_cases: tuple[str, ...] = ("large inputs",)
     allowed_imports: frozenset[str] = frozenset()  # beyond the assignment's list
     mistakes: tuple[Mistake, ...] = ()
     # A correct numpy solution, self-contained (its source is submitted by the
@@ -102,6 +113,10 @@ class Problem:
     skip_variants: frozenset[str] = frozenset()  # self-test variants that make no sense here
     # When a scaled answer is off by a size of the problem (1/m), name it.
     scale_names: Callable[[Inputs], Mapping[str, float]] | None = None
+    # The sizes the statement leaves free (n, or m and n), read from a trial's inputs.
+    # Hidden trials must use other sizes than the visible ones, so an answer that
+    # hard-codes what it saw fails (checked by the tests and the self-test).
+    sizes: Callable[[Inputs], tuple[int, ...]] | None = None
 
     @property
     def signature(self) -> str:

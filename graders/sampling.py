@@ -24,6 +24,17 @@ def matrix(rng: np.random.Generator, rows: int, cols: int, scale: float = 1.0) -
             return a
 
 
+def free_sizes(rng: np.random.Generator, trial: Any, visible: tuple[int, ...], choices: Any) -> tuple[int, ...]:
+    """Sizes for one trial. Every visible trial uses `visible` (the same for every
+    student); a hidden trial draws distinct sizes from `choices` that are none of
+    the visible ones, so an answer that hard-codes a size it saw (a loop over
+    range(5), a division by 6.0) fails there, and a matrix stays non-square."""
+    if trial.visible:
+        return visible
+    pool = [int(c) for c in choices if c not in visible]
+    return tuple(int(v) for v in rng.choice(pool, size=len(visible), replace=False))
+
+
 def huge_entries_of_both_signs(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     """x with some entries near +1000 and some near -1000. A naive formula overflows
     on one side or the other, so each must meet its side on every seed."""
@@ -48,3 +59,33 @@ def rejection_sample(rng: np.random.Generator, draw: Callable[[np.random.Generat
         if acceptable(point):
             return point
     raise RuntimeError("could not sample an acceptable test point")
+
+
+def _outputs(value: Any) -> list[np.ndarray]:
+    if isinstance(value, dict):
+        return [np.asarray(value[key], dtype=np.float64) for key in sorted(value)]
+    if isinstance(value, (tuple, list)):
+        return [np.asarray(item, dtype=np.float64) for item in value]
+    return [np.asarray(value, dtype=np.float64)]
+
+
+def shows_every_mistake(point: dict[str, Any], params: tuple[str, ...], solution: Callable[..., Any],
+                        mistakes: tuple[Callable[..., Any], ...], margin: float = 0.01) -> bool:
+    """Whether every one of `mistakes` (numpy functions with the solution's signature)
+    misses the solution's answer at `point` by a relative error of at least
+    `margin` in some output: far above any grading tolerance, so no trial drawn
+    with this test lets a catalogued mistake through."""
+    from graders.finite_difference import relative_error
+
+    def run(function: Callable[..., Any]) -> list[np.ndarray]:
+        arguments = [np.copy(point[name]) if isinstance(point[name], np.ndarray) else point[name] for name in params]
+        with np.errstate(all="ignore"):
+            return _outputs(function(*arguments))
+
+    right = run(solution)
+    for mistake in mistakes:
+        wrong = run(mistake)
+        if not any(a.shape != b.shape or relative_error(a, b) >= margin for a, b in zip(wrong, right, strict=True)):
+            return False
+    return True
+

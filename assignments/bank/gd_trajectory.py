@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
+from graders.sampling import free_sizes
 
 STATEMENT = r"""
 A linear regression without intercept, $\hat y = x w$ with $x, w \in \mathbb{R}$, is trained on
@@ -21,11 +22,14 @@ Try $\alpha = 0.5, 1.5, 2.5$: for which $\alpha$ does it converge, oscillate, di
 X, Y = 1.0, 100.0
 # One learning rate per regime, by trial: converges, oscillates but converges, diverges.
 REGIMES = ((0.2, 0.9), (1.1, 1.9), (2.1, 2.5))
+STEPS = 6  # on the visible trial; the hidden ones use other numbers of steps
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
     low, high = REGIMES[trial.index % len(REGIMES)]
-    return {"alpha": round(float(rng.uniform(low, high)), 2), "steps": int(rng.integers(5, 9))}
+    alpha = round(float(rng.uniform(low, high)), 2)
+    (steps,) = free_sizes(rng, trial, (STEPS,), range(4, 11))
+    return {"alpha": alpha, "steps": steps}
 
 
 def reference(inputs: dict, gradient) -> dict:
@@ -96,6 +100,7 @@ PROBLEM = register(Problem(
     returns=Returns.ARRAY,
     reference=reference,
     solution=solution,
+    sizes=lambda inputs: (inputs["steps"],),
     mistakes=(
         Mistake("ascent", "the update subtracts the gradient: w - alpha dL/dw (this adds it)", ascent),
         Mistake("half_dropped", "dL/dw = (x w - y) x: the 1/2 in L cancels the 2 from the square",

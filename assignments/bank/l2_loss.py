@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, register
-from graders.sampling import column, rejection_sample
+from graders.sampling import column, free_sizes, rejection_sample, shows_every_mistake
 
 STATEMENT = r"""
 For weights $w \in \mathbb{R}^n$, one example $x \in \mathbb{R}^n$ (both column vectors,
@@ -15,20 +15,22 @@ Write `l2_loss_grad(w, x, y)` that returns $\partial L / \partial w$ in denomina
 shape `(n, 1)`, like `w`.
 """
 
-N = 5
+N = 5  # on the visible trials; the hidden ones use other sizes
 
 
-def _draw(rng: np.random.Generator) -> dict:
-    return {"w": column(rng, N), "x": column(rng, N), "y": float(rng.normal(0.0, 2.0))}
+def _draw(rng: np.random.Generator, n: int) -> dict:
+    return {"w": column(rng, n), "x": column(rng, n), "y": float(rng.normal(0.0, 2.0))}
 
 
 def _residual_not_tiny(point: dict) -> bool:
     # A residual near 0 makes the gradient near 0, where every answer looks alike.
-    return abs(float((point["w"].T @ point["x"])[0, 0]) - point["y"]) >= 0.3
+    return abs(float((point["w"].T @ point["x"])[0, 0]) - point["y"]) >= 0.3 \
+        and shows_every_mistake(point, PARAMS, solution, MISTAKES)
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
-    return rejection_sample(rng, _draw, _residual_not_tiny)
+    (n,) = free_sizes(rng, trial, (N,), range(3, 9))
+    return rejection_sample(rng, lambda r: _draw(r, n), _residual_not_tiny)
 
 
 def forward(w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -64,17 +66,21 @@ def row_vector(w, x, y):
     return ((w.T @ x).item() - y) * x.T
 
 
+PARAMS = ("w", "x", "y")
+MISTAKES = (half_dropped, residual_reversed, wrt_x, residual_only, target_dropped, row_vector)
+
 PROBLEM = register(Problem(
     id="l2_loss",
     title="Gradient of the L2 loss (one example)",
     statement=STATEMENT,
     function="l2_loss_grad",
-    params=("w", "x", "y"),
+    params=PARAMS,
     sample=sample,
     forward=forward,
     wrt=("w",),
     derivative=Derivative.GRADIENT,
     solution=solution,
+    sizes=lambda inputs: (inputs["w"].shape[0],),
     mistakes=(
         Mistake("half_dropped", "the 1/2 cancels the 2 from the square; do not keep both", half_dropped,
                 expect="scaled"),

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, register
-from graders.sampling import column, matrix
+from graders.sampling import column, free_sizes, matrix
 
 STATEMENT = r"""
 For a batch of $m$ examples stacked as the rows of $X \in \mathbb{R}^{m \times n}$,
@@ -17,10 +17,14 @@ layout: shape `(n, 1)`, like `w`.
 """
 
 M, N = 6, 4  # distinct, so X and X^T cannot be swapped silently and 1/m vs 1/n differ
+# Hidden sizes: no m is 2, 3 or 4 and no m/n is 2, 3, 4 or their inverse, so a missing
+# 1/2 and a missing 1/m, or 1/n in place of 1/m, never look alike.
+HIDDEN_SIZES = (5, 7, 8, 9)
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
-    return {"w": column(rng, N), "X": matrix(rng, M, N), "y": column(rng, M, scale=2.0)}
+    m, n = free_sizes(rng, trial, (M, N), HIDDEN_SIZES)
+    return {"w": column(rng, n), "X": matrix(rng, m, n), "y": column(rng, m, scale=2.0)}
 
 
 def forward(w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -79,6 +83,7 @@ PROBLEM = register(Problem(
     derivative=Derivative.GRADIENT,
     solution=solution,
     scale_names=scale_names,
+    sizes=lambda inputs: inputs["X"].shape,
     mistakes=(
         Mistake("mean_missing", "the 1/m of the mean is missing", mean_missing, expect="scaled"),
         Mistake("half_dropped", "the 1/2 cancels the 2 from the square; do not keep both", half_dropped,

@@ -6,6 +6,7 @@ import torch
 
 from graders.harness import HarnessKind
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
+from graders.sampling import free_sizes
 
 STATEMENT = r"""
 The Legendre polynomial of degree 3 is $P_3(x) = \tfrac{1}{2}\left(5x^3 - 3x\right)$.
@@ -22,11 +23,12 @@ that `backward` produces for a given `grad_output`, and runs `torch.autograd.gra
 You may import `torch` for this problem only; derive $P_3'$ by hand.
 """
 
-SIZE = 5
+SIZE = 5  # on the visible trial; the hidden ones use other sizes
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
-    return {"x": rng.uniform(-1.2, 1.2, size=SIZE), "grad_output": rng.standard_normal(SIZE)}
+    (n,) = free_sizes(rng, trial, (SIZE,), range(3, 9))
+    return {"x": rng.uniform(-1.2, 1.2, size=n), "grad_output": rng.standard_normal(n)}
 
 
 def p3(x: torch.Tensor) -> torch.Tensor:
@@ -105,6 +107,7 @@ PROBLEM = register(Problem(
     solution=LegendrePolynomial3,
     reference=reference,
     harness=HarnessKind.TORCH_FUNCTION,
+    sizes=lambda inputs: inputs["x"].shape,
     mistakes=(
         Mistake("grad_output_dropped", "backward must return grad_output * P3'(x): the incoming gradient "
                 "grad_output is missing", GradOutputDropped),

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
-from graders.sampling import column, matrix
+from graders.sampling import column, free_sizes, matrix
 
 STATEMENT = r"""
 A linear layer $z = W x + b$ with $W \in \mathbb{R}^{m \times n}$, $b \in \mathbb{R}^m$,
@@ -17,11 +17,12 @@ Write `linear_l2_grads(W, b, x, y)` that returns a dict with the keys `"W"`, `"b
 each with the shape of its variable (denominator layout).
 """
 
-M, N = 3, 5  # m != n: a transposed answer has the wrong shape
+M, N = 3, 5  # m != n: a transposed answer has the wrong shape; hidden trials use other sizes
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
-    return {"W": matrix(rng, M, N), "b": column(rng, M), "x": column(rng, N), "y": column(rng, M)}
+    m, n = free_sizes(rng, trial, (M, N), range(2, 8))
+    return {"W": matrix(rng, m, n), "b": column(rng, m), "x": column(rng, n), "y": column(rng, m)}
 
 
 def forward(W: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -70,6 +71,7 @@ PROBLEM = register(Problem(
     derivative=Derivative.GRADIENT,
     returns=Returns.DICT,
     solution=solution,
+    sizes=lambda inputs: inputs["W"].shape,
     mistakes=(
         Mistake("factor_2_dropped", "d ||r||^2 / dr = 2 r: the factor 2 from the square is missing",
                 factor_2_dropped, expect="scaled"),

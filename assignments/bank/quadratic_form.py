@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, register
-from graders.sampling import column, matrix
+from graders.sampling import column, free_sizes, matrix
 
 STATEMENT = r"""
 For $x, z \in \mathbb{R}^n$ (column vectors, shape `(n, 1)`) and a square matrix
@@ -15,11 +15,11 @@ Write `quadratic_form_grad(x, A, z)` that returns $\partial f / \partial x$ in
 denominator layout: shape `(n, 1)`, like `x`.
 """
 
-SIZES = (4, 5, 6)  # a different n per trial, so a hard-coded size fails
+N = 4  # on the visible trial; the hidden ones use other sizes, so a hard-coded n fails
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
-    n = SIZES[trial.index % len(SIZES)]
+    (n,) = free_sizes(rng, trial, (N,), range(3, 8))
     return {"x": column(rng, n), "A": matrix(rng, n, n), "z": column(rng, n)}
 
 
@@ -62,6 +62,7 @@ PROBLEM = register(Problem(
     wrt=("x",),
     derivative=Derivative.GRADIENT,
     solution=solution,
+    sizes=lambda inputs: (inputs["x"].shape[0],),
     mistakes=(
         Mistake("z_dropped", "it looks like (A + A^T) x: the gradient of the linear term x^T z (which is z) "
                 "is missing", z_dropped),

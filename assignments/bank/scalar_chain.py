@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
-from graders.sampling import rejection_sample
+from graders.sampling import rejection_sample, shows_every_mistake
 
 STATEMENT = r"""
 For real numbers $x > 1$ and $z \neq 0$ (Python floats), let
@@ -36,7 +36,8 @@ def _every_term_matters(point: dict) -> bool:
     # change the answer by less than the tolerance: such points hide mistakes.
     parts = np.array(term_gradients(point["x"], point["z"]))
     total = float(np.linalg.norm(parts.sum(axis=0)))
-    return all(float(np.linalg.norm(part)) >= SHARE * total for part in parts)
+    return all(float(np.linalg.norm(part)) >= SHARE * total for part in parts) \
+        and shows_every_mistake(point, PARAMS, solution, MISTAKES)
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
@@ -98,12 +99,16 @@ def swapped(x, z):
     return dz, dx
 
 
+PARAMS = ("x", "z")
+MISTAKES = (inner_derivative_of_exp_dropped, quotient_rule_sign, inner_derivative_of_log_dropped, last_term_dropped,
+            swapped)
+
 PROBLEM = register(Problem(
     id="scalar_chain",
     title="Partial derivatives of e^(xz) + xz/ln(x) + sin(ln x)/(xz)",
     statement=STATEMENT,
     function="scalar_chain_grad",
-    params=("x", "z"),
+    params=PARAMS,
     sample=sample,
     forward=forward,
     wrt=("x", "z"),

@@ -2,7 +2,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
-from graders.sampling import huge_entries_of_both_signs
+from graders.sampling import free_sizes, huge_entries_of_both_signs
 
 STATEMENT = r"""
 The sigmoid is $\sigma(x) = \dfrac{1}{1 + e^{-x}}$, applied elementwise.
@@ -12,8 +12,11 @@ Write `sigmoid_grad(x)` that returns $\sigma'(x)$ elementwise, with the shape of
 """
 
 
+SHAPE = (3, 4)  # on the visible trials; the hidden ones use other, distinct sizes
+
+
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
-    x = rng.uniform(-4.0, 4.0, size=(3, 4))
+    x = rng.uniform(-4.0, 4.0, size=free_sizes(rng, trial, SHAPE, range(2, 8)))
     if trial.kind is TrialKind.STABILITY:
         # Half the entries are huge: a naive exp(-x) overflows, a stable form does not.
         x = huge_entries_of_both_signs(rng, x)
@@ -59,7 +62,9 @@ PROBLEM = register(Problem(
     wrt=("x",),
     derivative=Derivative.ELEMENTWISE,
     stability=True,
+    stability_cases=("inputs near +1000 and -1000",),
     solution=solution,
+    sizes=lambda inputs: inputs["x"].shape,
     mistakes=(
         Mistake("naive_overflow", "e^(-x) / (1 + e^(-x))^2 is inf / inf for large negative x; "
                 "write it as s (1 - s) with a stable s", naive_overflow, expect="not_finite"),

@@ -2,7 +2,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
-from graders.sampling import rejection_sample, softmax
+from graders.sampling import free_sizes, rejection_sample, softmax
 
 STATEMENT = r"""
 The softmax of $x \in \mathbb{R}^n$ (a column vector, shape `(n, 1)`) is
@@ -10,20 +10,22 @@ $s_j = \dfrac{e^{x_j}}{\sum_k e^{x_k}}$.
 
 Write `softmax_jacobian(x)` that returns the Jacobian $\partial s / \partial x$ in
 denominator layout: shape `(n, n)`, entry `[i, j]` $= \partial s_j / \partial x_i$.
-It must stay finite when the logits are shifted by $+1000$.
+It must stay finite when the logits are shifted by $+1000$ or by $-1000$.
 """
 
-N = 5
+N = 5  # on the visible trials; the hidden ones use other sizes
+SHIFTS = (1000.0, -1000.0)  # one stability trial each: e^x overflows at one, underflows to 0/0 at the other
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
+    (n,) = free_sizes(rng, trial, (N,), range(3, 9))
     point = rejection_sample(
         rng,
-        lambda r: {"x": r.standard_normal((N, 1)) * 1.5},
+        lambda r: {"x": r.standard_normal((n, 1)) * 1.5},
         lambda p: softmax(p["x"]).max() <= 0.98,  # a saturated softmax hides mistakes
     )
     if trial.kind is TrialKind.STABILITY:
-        point["x"] = point["x"] + 1000.0
+        point["x"] = point["x"] + SHIFTS[trial.case]
     return point
 
 
@@ -83,10 +85,13 @@ PROBLEM = register(Problem(
     wrt=("x",),
     derivative=Derivative.JACOBIAN,
     stability=True,
+    stability_cases=("logits shifted by +1000", "logits shifted by -1000"),
     solution=solution,
+    sizes=lambda inputs: (inputs["x"].shape[0],),
     mistakes=(
         Mistake("outer_only", "it looks like -s s^T without the diag(s) term", outer_only),
-        Mistake("naive_exp", "e^x overflows for logits near 1000: subtract max(x) first", naive_exp,
+        Mistake("naive_exp", "e^x overflows for logits near 1000 (and is 0 for all of them near -1000): "
+                "subtract max(x) first", naive_exp,
                 expect="not_finite"),
         Mistake("diagonal_terms_only", "d s_j / d x_i = -s_i s_j for i != j: the off-diagonal terms are missing",
                 diagonal_terms_only, expect="diagonal_only"),

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
-from graders.sampling import huge_entries_of_both_signs
+from graders.sampling import free_sizes, huge_entries_of_both_signs
 
 STATEMENT = r"""
 The softplus with sharpness $\beta > 0$ is
@@ -14,14 +14,14 @@ Write `softplus_grad(x, beta)` that returns $f'(x)$ elementwise, with the shape 
 (any shape); `beta` is a positive float. It must stay finite for inputs as large as $\pm 1000$.
 """
 
-SHAPE = (2, 5)
+SHAPE = (2, 5)  # on the visible trials; the hidden ones use other, distinct sizes
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
     # beta away from 1 (so "forgot beta inside the exponential" changes the value) and
     # from 2 and 1/2 (so "missing 1/beta" is not mistaken for "off by a factor 2").
     beta = float(rng.choice([1.5, 2.5, 3.0]))
-    x = rng.uniform(-2.5, 2.5, size=SHAPE)
+    x = rng.uniform(-2.5, 2.5, size=free_sizes(rng, trial, SHAPE, range(2, 8)))
     if trial.kind is TrialKind.STABILITY:
         x = huge_entries_of_both_signs(rng, x)
     return {"x": x, "beta": beta}
@@ -80,8 +80,10 @@ PROBLEM = register(Problem(
     wrt=("x",),
     derivative=Derivative.ELEMENTWISE,
     stability=True,
+    stability_cases=("inputs near +1000 and -1000",),
     solution=solution,
     scale_names=scale_names,
+    sizes=lambda inputs: inputs["x"].shape,
     mistakes=(
         Mistake("naive_exp", "e^(beta x) / (1 + e^(beta x)) overflows; write it as 1 / (1 + e^(-beta x)) "
                 "or with tanh", naive_exp, expect="not_finite"),

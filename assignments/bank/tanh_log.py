@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
-from graders.sampling import rejection_sample
+from graders.sampling import rejection_sample, shows_every_mistake
 
 STATEMENT = r"""
 For real numbers $x, y, z$ (Python floats) with $\sin y \neq 0$ and
@@ -24,7 +24,8 @@ def _stable_domain(point: dict) -> bool:
     if abs(sin) < 0.4 or abs(cos) < 0.2:  # the y-derivative carries cos y: keep it visible
         return False
     inside = 1.0 + 2.0 * point["x"] * point["z"] / sin
-    return 0.3 <= inside <= 4.0  # the log is defined and tanh is not saturated
+    # The log is defined and tanh is not saturated; and no catalogued mistake hides here.
+    return 0.3 <= inside <= 4.0 and shows_every_mistake(point, PARAMS, solution, MISTAKES)
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
@@ -83,12 +84,15 @@ def sine_derivative_as_cos(x, y, z):
             outer * 2.0 * x / np.sin(y))
 
 
+PARAMS = ("x", "y", "z")
+MISTAKES = (log_derivative_dropped, tanh_derivative_not_squared, cos_dropped, sine_derivative_as_cos)
+
 PROBLEM = register(Problem(
     id="tanh_log",
     title="Partial derivatives of tanh(ln(1 + 2xz / sin y))",
     statement=STATEMENT,
     function="tanh_log_grad",
-    params=("x", "y", "z"),
+    params=PARAMS,
     sample=sample,
     forward=forward,
     wrt=("x", "y", "z"),

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
-from graders.sampling import rejection_sample
+from graders.sampling import rejection_sample, shows_every_mistake
 
 STATEMENT = r"""
 A one-unit model $\hat y = \tanh(w x + b)$ with real numbers $w, b, x, y$ (Python floats) has
@@ -26,7 +26,7 @@ def _informative(point: dict) -> bool:
     # turn a forgotten x into "off by a factor 2" instead of its own hint.
     x_is_plain = all(abs(abs(point["x"]) - ratio) >= 0.05 for ratio in (0.25, 1 / 3, 0.5, 2.0))
     return abs(point["y"] - prediction) >= 0.3 and abs(prediction) <= 0.9 and abs(abs(point["x"]) - 1.0) >= 0.3 \
-        and x_is_plain
+        and x_is_plain and shows_every_mistake(point, PARAMS, solution, MISTAKES)
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
@@ -76,12 +76,17 @@ def outer_minus_dropped(w, b, x, y):
     return d_b * x, d_b
 
 
+PARAMS = ("w", "b", "x", "y")
+# tanh(w x + b) near 0 makes a dropped 1 - tanh^2 invisible: no trial may hide a mistake.
+MISTAKES = (input_dropped, tanh_derivative_dropped, tanh_derivative_not_squared, factor_2_dropped,
+            outer_minus_dropped)
+
 PROBLEM = register(Problem(
     id="tanh_regression",
     title="Gradient of (y - tanh(wx + b))^2",
     statement=STATEMENT,
     function="tanh_regression_grad",
-    params=("w", "b", "x", "y"),
+    params=PARAMS,
     sample=sample,
     forward=forward,
     wrt=("w", "b"),

@@ -32,7 +32,7 @@ def assert_mistake_diagnosed(result: dict, code: str, says: tuple[str, ...], sta
         assert fragment in text
     bad = failed(result)
     if stability_only:
-        assert [check["category"] for check in bad] == ["stability"]
+        assert {check["category"] for check in bad} == {"stability"}
         assert bad[0]["diagnosis"] == "not_finite"
     else:
         assert any(check["category"] == "value" for check in bad)

@@ -72,37 +72,7 @@ def _two_problem_assignment(torch_for: str) -> Assignment:
     return Assignment("t", "t", tuple(configs))
 
 
-def test_a_module_allowed_for_one_problem_only_condemns_the_functions_that_use_it(runner):
-    # A shared file may import torch for the one problem that allows it.
-    source = """
-    import numpy as np
-    import torch
-
-    def sigmoid_grad(x):
-        t = torch.tensor(x, requires_grad=True)
-        torch.sigmoid(t).sum().backward()
-        return t.grad.numpy()
-
-    def softmax_jacobian(x):
-        e = np.exp(x - x.max())
-        s = e / e.sum()
-        return np.diagflat(s) - s @ s.T
-    """
-    import textwrap
-
-    document = grade_source(textwrap.dedent(source), _two_problem_assignment("sigmoid"), runner=runner)
-    sigmoid, softmax = document["problems"]
-    assert sigmoid["score"] == sigmoid["max_score"]
-    assert softmax["score"] == softmax["max_score"]
-
-    sneaky = textwrap.dedent(source).replace("e = np.exp(x - x.max())", 'e = np.exp(x - x.max())\n    getattr(__import__("tor" + "ch"), "exp")')
-    document = grade_source(sneaky, _two_problem_assignment("sigmoid"), runner=runner)
-    assert document["problems"][1]["diagnosis"] == "forbidden_import"
-
-    uses_torch = textwrap.dedent(source).replace("e = np.exp(x - x.max())", "e = torch.exp(torch.tensor(x - x.max())).numpy()")
-    document = grade_source(uses_torch, _two_problem_assignment("sigmoid"), runner=runner)
-    assert document["problems"][0]["score"] == document["problems"][0]["max_score"]
-    assert document["problems"][1]["diagnosis"] == "forbidden_import"
+# A module allowed for one problem only, graded through the sandbox: tests/assignments/test_module_level_torch.py
 
 
 TORCH_TOO = DEFAULT_ALLOWED | {"torch"}

@@ -6,7 +6,7 @@ import numpy as np
 
 from graders.diagnosis import Code
 from graders.problem import Mistake, get_problem
-from graders.selftest import check_problem, solution_source, variants_for
+from graders.selftest import check_pool, check_problem, gradings, solution_source, variants_for
 
 SEED = 7
 
@@ -51,3 +51,83 @@ def test_variants_are_real_source_files_that_define_the_function():
         x = np.linspace(-2, 2, 6).reshape(2, 3)
         assert np.asarray(namespace["sigmoid_grad"](x)).size == 6
     assert "def solution" in solution_source(problem)
+
+
+# ---------------------------------------------------------------- the pool proof
+
+POOL = 16  # hidden trial sets per check here: enough for a weak sampler to show itself
+
+
+def _mistake(problem, name):
+    return next(m for m in problem.mistakes if m.name == name)
+
+
+def test_the_bank_passes_the_pool_proof_for_a_problem_with_a_point_dependent_mistake():
+    outcomes = check_pool(get_problem("one_layer_net"), pool=POOL)
+    assert [o.sets for o in outcomes] == [POOL]
+    assert all(o.ok for o in outcomes), [o.failures for o in outcomes]
+
+
+def test_a_sampler_that_lets_the_relu_bias_mistake_through_is_caught():
+    """The mask computed from W x alone passes wherever no unit's sign flips with b1:
+    on about half the points, so a sampler that does not ask for such a unit fails."""
+    from assignments.bank import one_layer_net as module
+    from graders.sampling import free_sizes, rejection_sample
+
+    def weak_sample(rng, trial):
+        dx, dh, nc = free_sizes(rng, trial, (module.DX, module.DH, module.NC), range(2, 9))
+
+        def acceptable(point):
+            z = point["W"] @ point["x"] + point["b1"]
+            return bool(np.abs(z).min() >= 0.1 and (z > 0).any() and (z <= -0.5).any())
+
+        return rejection_sample(rng, lambda r: module._draw(r, dx, dh, nc), acceptable)
+
+    problem = get_problem("one_layer_net")
+    weak = dataclasses.replace(problem, id="one_layer_net_weak", sample=weak_sample, stability=False,
+                               mistakes=(_mistake(problem, "mask_without_bias"),))
+    (outcome,) = check_pool(weak, pool=POOL)
+    assert not outcome.ok
+    assert any("mask_without_bias passes" in what for _, what in outcome.failures)
+
+
+def test_hidden_trials_that_reuse_the_visible_sizes_are_caught():
+    problem = get_problem("sigmoid")
+
+    def fixed_size(rng, trial):
+        return {"x": rng.uniform(-4.0, 4.0, size=(3, 4))}
+
+    fixed = dataclasses.replace(problem, id="sigmoid_fixed_size", sample=fixed_size, stability=False, mistakes=())
+    (outcome,) = check_pool(fixed, pool=4)
+    assert any("reuses" in what or "not distinct" in what for _, what in outcome.failures)
+
+
+def test_hidden_trials_that_repeat_the_visible_one_let_a_memorised_answer_through():
+    problem = get_problem("tanh_regression")
+
+    def always_the_same(rng, trial):
+        return {"w": 0.7, "b": -0.3, "x": 1.7, "y": 0.9}
+
+    repeated = dataclasses.replace(problem, id="tanh_regression_repeated", sample=always_the_same, mistakes=())
+    (outcome,) = check_pool(repeated, pool=2)
+    assert {what for _, what in outcome.failures} == {
+        "an answer memorised from the visible trial passes every hidden trial"}
+
+
+def test_a_mistake_no_hidden_trial_can_show_is_reported():
+    problem = get_problem("logistic")
+    label = _mistake(problem, "label_dropped")
+    only_visible = dataclasses.replace(label, observable=lambda inputs: False)
+    changed = dataclasses.replace(problem, id="logistic_unobservable", mistakes=(only_visible,))
+    outcomes = check_pool(changed, pool=2)
+    assert all(any("no hidden trial can show it" in what for _, what in o.failures) for o in outcomes)
+
+
+def test_gradings_cover_the_default_and_every_assignment_seed():
+    from assignments import load_assignment
+
+    hw1, hw2 = load_assignment("hw1"), load_assignment("hw2")
+    seeds = [g.seed for g in gradings(get_problem("logistic"), [hw1, hw2])]
+    assert seeds == [20260901, hw2.seed]
+    # hw1 grades sigmoid with the default seed and policy: one grading, not two.
+    assert len(gradings(get_problem("sigmoid"), [hw1, hw2])) == 1
