@@ -130,6 +130,13 @@ class LatePolicy(enum.StrEnum):
     PENALTY = "penalty"
 
 
+class ScorePolicy(enum.StrEnum):
+    """Which of a student's graded submissions counts (app.services.results.counted)."""
+
+    LATEST = "latest"
+    BEST = "best"  # the highest final score; the later attempt on a tie
+
+
 class Assignment(db.Model):
     """An assignment of a course, synced from assignments/<name>.toml (the file stays the truth)."""
 
@@ -147,6 +154,8 @@ class Assignment(db.Model):
     late_policy: Mapped[LatePolicy] = mapped_column(_enum(LatePolicy), default=LatePolicy.NONE)
     late_penalty_per_day: Mapped[float] = mapped_column(default=0.0)
     max_submissions_per_day: Mapped[int | None]
+    score_policy: Mapped[ScorePolicy] = mapped_column(_enum(ScorePolicy), default=ScorePolicy.LATEST,
+                                                      server_default=ScorePolicy.LATEST.value)
     source_sha256: Mapped[str] = mapped_column(String(64))
     synced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

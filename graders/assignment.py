@@ -17,6 +17,7 @@ DEFAULT_TRIALS = 3
 DEFAULT_SEED = 20260901
 DEFAULT_HIDDEN_POOL = 64  # hidden trial sets per problem; a file's hash picks one
 DEFAULT_TIME_BUDGET = 30.0  # seconds of running time for a whole submission, all its calls together
+SCORE_POLICIES = ("latest", "best")  # which graded submission's score counts for a student
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Assignment:
     due: dt.datetime | None = None
     late_policy: str = "none"
     late_penalty_per_day: float = 0.0
+    score_policy: str = "latest"
     max_submissions_per_day: int | None = None
     seed: int = DEFAULT_SEED
     hidden_pool: int = DEFAULT_HIDDEN_POOL
@@ -112,6 +114,9 @@ def parse_assignment(data: dict[str, Any], name: str, source: Path | None = None
     policy = late.get("policy", "none")
     if policy not in ("none", "accept", "penalty"):
         raise AssignmentError(f"{where}: late.policy must be none, accept or penalty")
+    score_policy = data.get("score_policy", "latest")
+    if score_policy not in SCORE_POLICIES:
+        raise AssignmentError(f"{where}: score_policy must be latest or best, not {score_policy!r}")
     per_day = data.get("max_submissions_per_day")
     return Assignment(
         name=data.get("name", name),
@@ -120,6 +125,7 @@ def parse_assignment(data: dict[str, Any], name: str, source: Path | None = None
         due=due,
         late_policy=policy,
         late_penalty_per_day=_number(late, "penalty_per_day", 0.0, where),
+        score_policy=score_policy,
         max_submissions_per_day=int(per_day) if per_day is not None else None,
         seed=int(data.get("seed", DEFAULT_SEED)),
         hidden_pool=int(_number(data, "hidden_pool", DEFAULT_HIDDEN_POOL, where, minimum=1)),

@@ -24,7 +24,7 @@ def assignment_body(assignment: Assignment) -> dict[str, Any]:
         "max_score": assignment.max_score, "problems": assignment.problems,
         "policies": {"late_policy": assignment.late_policy.value,
                      "late_penalty_per_day": assignment.late_penalty_per_day,
-                     "max_submissions_per_day": assignment.max_submissions_per_day, "score_counts": results.COUNTS},
+                     "max_submissions_per_day": assignment.max_submissions_per_day, "score_counts": assignment.score_policy.value},
         "updated_at": assignment.synced_at,
     }
 

@@ -44,8 +44,10 @@ class Policies(ma.Schema):
     late_penalty_per_day = ma.fields.Float(required=True, metadata={"description": "Share of the score lost per day."})
     max_submissions_per_day = ma.fields.Integer(required=True, allow_none=True,
                                                 metadata={"description": "Per student, reset at 00:00 UTC."})
-    score_counts = ma.fields.String(required=True, validate=ma.validate.OneOf([results.COUNTS]),
-                                    metadata={"description": "Which graded submission's score counts."})
+    score_counts = ma.fields.String(required=True, validate=ma.validate.OneOf(results.POLICIES),
+                                    metadata={"description": "Which graded submission's score counts: latest "
+                                                             "(the most recent, even if lower) or best (the highest; "
+                                                             "the later one on a tie)."})
 
 
 class Assignment(ma.Schema):

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Assignment, Course, LatePolicy, utcnow
+from app.models import Assignment, Course, LatePolicy, ScorePolicy, utcnow
 from app.services.errors import NotFound
 from graders.assignment import AssignmentError
 from graders.catalogue import Catalogue, LoadedSpec
@@ -62,6 +62,7 @@ def apply_spec(row: Assignment, loaded: LoadedSpec) -> None:
     row.late_policy = LatePolicy(spec.late_policy)
     row.late_penalty_per_day = spec.late_penalty_per_day
     row.max_submissions_per_day = spec.max_submissions_per_day
+    row.score_policy = ScorePolicy(spec.score_policy)
     row.source_sha256 = loaded.digest
     row.synced_at = utcnow()
 

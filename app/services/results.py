@@ -1,9 +1,9 @@
 """Results: where each student stands on an assignment, for the CLI, the API's scores (an
 LMS reconciling its gradebook) and the staff dashboards.
 
-`counted` is the one rule for which submission's score counts. Whatever changes it (a
-regrade, a staff override, a best-of policy) belongs there, so the API, the dashboards and
-the exports cannot disagree."""
+`counted` is the one rule for which submission's score counts, following the assignment's
+score policy (latest or best). Whatever changes it (a regrade, a staff override) belongs
+there, so the API, the pages, the dashboards and the exports cannot disagree."""
 
 from __future__ import annotations
 
@@ -14,22 +14,28 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
-from app.models import Assignment, Enrolment, Role, Submission, SubmissionStatus, User
+from app.models import Assignment, Enrolment, Role, ScorePolicy, Submission, SubmissionStatus, User
 
-COUNTS = "latest"  # which graded submission counts: the most recent one
+POLICIES = tuple(p.value for p in ScorePolicy)
 
 
-def counted(submissions: Sequence[Submission]) -> Submission | None:
-    """The submission whose score counts, of one student's submissions to one assignment."""
+def counted(submissions: Sequence[Submission], policy: ScorePolicy = ScorePolicy.LATEST) -> Submission | None:
+    """The submission whose score counts, of one student's submissions to one assignment:
+    under `latest` the most recent graded one, even if lower; under `best` the highest final
+    score, the later attempt on a tie. Queued, running and failed ones never count."""
     graded = [s for s in submissions if s.status is SubmissionStatus.GRADED]
-    return max(graded, key=lambda s: s.attempt) if graded else None
+    if not graded:
+        return None
+    if policy is ScorePolicy.BEST:
+        return max(graded, key=lambda s: (s.score if s.score is not None else float("-inf"), s.attempt))
+    return max(graded, key=lambda s: s.attempt)
 
 
 @dataclass(frozen=True)
 class StudentResult:
-    """Where one student stands on one assignment. The submission that counts is the latest
-    graded one (an assignment has no other rule yet); `latest_status` is that of their most
-    recent upload, which may still be in the queue."""
+    """Where one student stands on one assignment. `counted` is the submission that counts
+    under the assignment's score policy; `latest_status` is that of their most recent upload,
+    which may still be in the queue."""
 
     user: User
     attempts: int
@@ -73,7 +79,8 @@ def standings(assignment: Assignment, user: User | None = None) -> list[StudentR
     standings = []
     for person in people:
         mine = by_user[person.id]
-        standings.append(StudentResult(person, len(mine), mine[-1].status if mine else None, counted(mine)))
+        standings.append(StudentResult(person, len(mine), mine[-1].status if mine else None,
+                                       counted(mine, assignment.score_policy)))
     return standings
 
 
@@ -108,7 +115,8 @@ def changed_since(assignment: Assignment, updated_since: dt.datetime | None = No
                                          .order_by(Submission.attempt)):
         mine[submission.user_id].append(submission)
     return [StudentResult(users[row.user_id], len(mine[row.user_id]),
-                          mine[row.user_id][-1].status if mine[row.user_id] else None, counted(mine[row.user_id]),
+                          mine[row.user_id][-1].status if mine[row.user_id] else None,
+                          counted(mine[row.user_id], assignment.score_policy),
                           row.external_user_id, _utc(row.updated_at))
             for row in rows]
 

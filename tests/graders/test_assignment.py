@@ -44,6 +44,8 @@ def test_a_valid_file_sets_every_field():
     assert softmax.weights["shape"] == 0 and softmax.trials == 4
     assert sigmoid.tolerance == 1e-5
     assert PURE_STDLIB <= sigmoid.allowed and "scipy" not in sigmoid.allowed and "scipy" in softmax.allowed
+    assert assignment.score_policy == "latest"  # the default
+    assert parse('score_policy = "best"\n' + VALID).score_policy == "best"
 
 
 @pytest.mark.parametrize(
@@ -56,6 +58,7 @@ def test_a_valid_file_sets_every_field():
         (lambda t: t.replace('policy = "none"', 'policy = "sometimes"'), "late.policy"),
         (lambda t: t.replace("due = 2026-12-01T23:59:00Z", 'due = "friday"'), "due must be a TOML date-time"),
         (lambda t: t.split("[[problems]]")[0], "at least one [[problems]]"),
+        (lambda t: 'score_policy = "highest"\n' + t, "score_policy must be latest or best, not 'highest'"),
     ],
 )
 def test_mistakes_in_the_file_get_a_message_for_the_instructor(change, message):

@@ -104,3 +104,21 @@ def test_assignments_are_listed_with_their_policies_page_by_page(client, bearer)
     assert by["limited"]["policies"]["max_submissions_per_day"] == 2 and by["closed"]["due"] is not None
     one = client.get(f"/api/v1/assignments/{by['t1']['id']}", headers=bearer)
     assert one.status_code == 200 and one.get_json() == by["t1"]
+
+
+def test_scores_follow_a_best_policy(client, bearer, course):
+    from sqlalchemy import select
+
+    from app.models import Assignment, ScorePolicy
+
+    t1 = {a["name"]: a["id"] for a in client.get("/api/v1/assignments", headers=bearer).get_json()["data"]}["t1"]
+    base = utcnow() - dt.timedelta(hours=1)
+    a1, a2 = send(client, bearer, t1, "a"), send(client, bearer, t1, "a")
+    graded(a1, 25.0, base + dt.timedelta(minutes=1))
+    graded(a2, 10.0, base + dt.timedelta(minutes=5))
+    db.session.scalar(select(Assignment).where(Assignment.id == t1)).score_policy = ScorePolicy.BEST
+    db.session.commit()
+    row = client.get(f"/api/v1/assignments/{t1}/scores", headers=bearer).get_json()["data"][0]
+    assert (row["score_given"], row["attempt"], row["attempts"], row["submission_id"]) == (25.0, 1, 2, a1)
+    policies = client.get(f"/api/v1/assignments/{t1}", headers=bearer).get_json()["policies"]
+    assert policies["score_counts"] == "best"
