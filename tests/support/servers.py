@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,15 +80,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(condition: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:
+def wait_for(condition: Callable[[], Any], timeout: float, what: str, interval: float = 0.05,
+             logs: Sequence[Path] = ()) -> Any:
+    """Poll until condition() is truthy. On a timeout the tails of `logs` go into the failure, because
+    a stalled service says why only there."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            tails = "".join(f"\n--- {log} (last 3000 characters)\n{_tail(log)}" for log in logs)
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}{tails}")
         time.sleep(interval)
+
+
+def _tail(log: Path, size: int = 3000) -> str:
+    try:
+        return log.read_text(errors="replace")[-size:]
+    except OSError as error:
+        return f"(unreadable: {error})"
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------

@@ -127,7 +127,9 @@ def test_scores_reconcile_with_what_a_real_worker_graded(live_api, course, datab
                 done = done and body["status"] in ("graded", "error")
             return done
 
-        wait_for(graded, 120, "the API to report every submission graded", interval=0.5)
+        # A generous liveness bound: the worker may first warm references on a loaded machine.
+        wait_for(graded, 240, "the API to report every submission graded", interval=0.5,
+                 logs=[tmp_path / "worker.log", tmp_path / "web.log"])
     finally:
         worker.stop()
         if worker.process is not None and worker.process.returncode not in (0, None, -15):

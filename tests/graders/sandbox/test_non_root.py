@@ -50,6 +50,9 @@ def test_the_sandbox_suite_passes_when_the_worker_is_not_root():
             target = copy / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target)
+        # The copy is a checkout too: test_installed lists the tracked files inside it.
+        subprocess.run(["git", "init", "-q"], cwd=copy, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=copy, check=True)
         subprocess.run([str(SYSTEM_PYTHON), "-m", "venv", str(copy / "venv")], check=True)
         subprocess.run([str(copy / "venv/bin/pip"), "install", "--quiet", "--disable-pip-version-check",
                         f"{copy}[dev]"], check=True, capture_output=True)
