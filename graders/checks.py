@@ -17,6 +17,7 @@ import numpy as np
 from graders.diagnosis import (
     JACOBIAN_LAYOUT,
     LAYOUT,
+    LOAD_MESSAGES,
     RUN_MESSAGES,
     Code,
     Diagnosis,
@@ -178,7 +179,10 @@ def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allow
         return Diagnosis(Code.FORBIDDEN_IMPORT, _forbidden_at_run_time(problem, call, allowed))
     if status == "wrong_type":
         return Diagnosis(Code.WRONG_TYPE, call.message or f"{problem.function} returned something that is not an array")
-    code, template = RUN_MESSAGES.get(status, (Code.CRASHED, "{function} failed: {detail}"))
+    if call.extra.get("phase") == "load" and status in LOAD_MESSAGES:
+        code, template = LOAD_MESSAGES[status]
+    else:
+        code, template = RUN_MESSAGES.get(status, (Code.CRASHED, "{function} failed: {detail}"))
     return Diagnosis(code, template.format(function=problem.function, timeout=call_timeout, detail=call.message or status))
 
 

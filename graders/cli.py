@@ -42,7 +42,7 @@ def select_runner(no_sandbox: bool) -> Runner:
 
 def _check(args: argparse.Namespace) -> int:
     from graders.catalogue import Catalogue
-    from graders.engine import detect_problems, grade_source
+    from graders.engine import detect_problems, grade_source, inspect_source
 
     source = read_submission(Path(args.file))
     if args.assignment and args.problem:
@@ -60,6 +60,9 @@ def _check(args: argparse.Namespace) -> int:
                 raise UsageError(exc.args[0]) from None
         else:
             problems = detect_problems(source, all_problems())
+            empty = inspect_source(source).empty
+            if not problems and empty is not None:
+                raise UsageError(f"{args.file}: {empty.message}")
             if not problems:
                 names = ", ".join(sorted(p.function for p in all_problems()))
                 raise UsageError(f"{args.file} defines none of the bank's functions ({names}); "

@@ -73,7 +73,8 @@ def diagnose_shape(label: str, got: np.ndarray, want: tuple[int, ...], layout: s
             hint = f": return a 1-D array of {want[0]} numbers (for example with .reshape(-1))"
         else:
             hint = f": the number of entries is right, the arrangement is not{_because(layout)}"
-    return Diagnosis(Code.WRONG_SHAPE, f"{label} has {shape_text(got.shape)} but should have {shape_text(want)}{hint}")
+    has = "is a scalar" if got.shape == () else f"has {shape_text(got.shape)}"
+    return Diagnosis(Code.WRONG_SHAPE, f"{label} {has} but should have {shape_text(want)}{hint}")
 
 
 NICE_FACTORS = (2, 3, 4, 0.5, 1 / 3, 0.25)
@@ -246,4 +247,18 @@ RUN_MESSAGES: dict[str, tuple[Code, str]] = {
                             "(a network connection, a new process or writing outside its scratch space): {detail}"),
     "output_limit": (Code.OUTPUT_LIMIT, "{function} produced too much output: {detail}"),
     "not_run": (Code.TIMEOUT, "{function} was not run: {detail}"),
+}
+
+# The same, when it happened while the file itself was loaded (code at module level,
+# outside any function): the blame goes to the file, never to a function it may not define.
+LOAD_MESSAGES: dict[str, tuple[Code, str]] = {
+    "timeout": (Code.TIMEOUT, "loading your file took longer than {timeout:g} s, before {function} could be "
+                "called: an infinite loop or a long computation at module level (outside any function)?"),
+    "memory_limit": (Code.MEMORY_LIMIT, "your file used more memory than allowed while it was loaded, before "
+                     "{function} could be called (code at module level, outside any function)"),
+    "crashed": (Code.CRASHED, "your file crashed while it was loaded, before {function} could be called: {detail}"),
+    "forbidden_operation": (Code.FORBIDDEN_OPERATION, "your file tried something the grader forbids while it was "
+                            "loaded (a network connection, a new process or writing outside its scratch space), "
+                            "before {function} could be called: {detail}"),
+    "output_limit": (Code.OUTPUT_LIMIT, "your file produced too much output while it was loaded: {detail}"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import numpy as np
 
 from graders import ENGINE_VERSION, import_policy, wire
 from graders.assignment import Assignment, ProblemConfig
-from graders.checks import TrialOutcome, evaluate_trial, extract_outputs
+from graders.checks import TrialOutcome, evaluate_trial, extract_outputs, layout_words
 from graders.diagnosis import Code, Diagnosis
 from graders.finite_difference import validate_reference
 from graders.harness import HarnessKind
@@ -98,6 +99,7 @@ class StaticReport:
 
     syntax_error: Diagnosis | None
     uses: import_policy.ImportUse | None
+    empty: Diagnosis | None = None  # nothing to run: no code at all, or only comments
 
     def defines(self, name: str) -> bool:
         return self.uses is not None and name in self.uses.defined
@@ -113,12 +115,39 @@ def inspect_source(source: str) -> StaticReport:
         return StaticReport(Diagnosis(Code.SYNTAX_ERROR, message), None)
     except (ValueError, RecursionError, MemoryError) as exc:
         return StaticReport(Diagnosis(Code.SYNTAX_ERROR, f"your file cannot be parsed: {exc}"), None)
-    return StaticReport(None, import_policy.analyze(tree))
+    return StaticReport(None, import_policy.analyze(tree), _emptiness(source, tree))
+
+
+def _emptiness(source: str, tree: ast.Module) -> Diagnosis | None:
+    if not source.strip():
+        return Diagnosis(Code.MISSING_FUNCTION, "your file is empty: it defines no function to grade "
+                         "(was the right file submitted, and saved?)")
+    body = tree.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]  # a docstring alone is no code either
+    if not body:
+        return Diagnosis(Code.MISSING_FUNCTION, "your file has no code, only comments: it defines no function "
+                         "to grade (was the right file submitted, and saved?)")
+    return None
+
+
+def _attempted(source: str, function: str) -> bool:
+    """Whether a file that does not parse looks like it tries to define `function`:
+    a `def` or `class` line with that name, however broken the rest is."""
+    return re.search(rf"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+{re.escape(function)}\b", source, re.MULTILINE) is not None
 
 
 def detect_problems(source: str, candidates: Iterable[Problem]) -> list[Problem]:
-    """Bank problems whose function the file defines at top level."""
+    """Bank problems whose function the file defines at top level. A file with a
+    syntax error defines nothing, yet it must be reported as a syntax error, never
+    as "defines none of the bank's functions": it is graded on the problems whose
+    `def` lines it has, or on every candidate when none can be recognised."""
+    candidates = list(candidates)
     report = inspect_source(source)
+    if report.syntax_error is not None:
+        attempted = [p for p in candidates if _attempted(source, p.function)]
+        return attempted or candidates
     return [p for p in candidates if report.defines(p.function)]
 
 
@@ -152,7 +181,9 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
         return CheckResult(name, category, True, None, "ok", True)
 
     checks.append(stage_check("type", "type", ("run", "type"), None))
-    checks.append(stage_check("shape", "exact shape (denominator layout)", ("run", "type"), "shapes"))
+    # Only where the course's layout fixes the shape: iterates or a forward value have no layout.
+    shape_name = "exact shape (denominator layout)" if layout_words(problem) else "exact shape"
+    checks.append(stage_check("shape", shape_name, ("run", "type"), "shapes"))
     checks.append(stage_check("finite", "all values finite", ("run", "type"), "finite"))
 
     for outcome, trial_data in zip(outcomes, prepared, strict=True):
@@ -299,7 +330,7 @@ def grade_source(source: str, assignment: Assignment, *, runner: Runner | None =
         problem = config.problem
         prepared = prepare(problem, seed, config.trials, hidden_set)
         results[problem.id] = ProblemResult(problem.id, problem.title, problem.function, config.points)
-        blocked = report.syntax_error
+        blocked = report.syntax_error or report.empty
         if blocked is None:
             bad = import_policy.violations(report.uses, problem.function, config.allowed, allowed_anywhere)
             if bad:

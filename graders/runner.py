@@ -255,7 +255,11 @@ class JobCollector:
                 results[key] = self.results[key]
             elif budget_spent_now:
                 results[key] = budget_spent(key, self.job.budget)
-            elif status is not None and (key == running or not self.loaded):
+            elif status is not None and not self.loaded:
+                # The file never finished loading: that is what ran too long or crashed,
+                # not a function (which the file may not even define).
+                results[key] = CallResult(key, status, message=message, extra={"phase": "load"})
+            elif status is not None and key == running:
                 results[key] = CallResult(key, status, message=message)
             elif status is not None:
                 results[key] = CallResult(key, "not_run", message=f"not run: an earlier call {message}")

@@ -288,6 +288,7 @@ def test_iterates_are_not_told_about_the_gradient_layout(grade):
         text = " ".join(c["message"] for c in result["checks"])
         assert result["diagnosis"] == code
         assert "gradient" not in text and "denominator" not in text, text
+        assert "exact shape" in [c["name"] for c in result["checks"]]  # no "(denominator layout)" in the name
     text = " ".join(c["message"] for c in grade("gd_trajectory", source.format(ret="w"))["checks"])
     assert "1-D array" in text
 
@@ -298,3 +299,40 @@ def test_a_torch_import_inside_a_numpy_problem_is_refused_with_its_line(grade):
     message = result["checks"][0]["message"]
     assert result["diagnosis"] == "forbidden_import"
     assert "`torch`" in message and "line 5" in message
+
+
+def test_an_empty_file_is_reported_as_empty(grade):
+    for source, words in (("", "your file is empty"), ("\n\n   \n", "your file is empty"),
+                          ("# TODO: write the gradient\n", "only comments"),
+                          ('"""Homework 1."""\n# nothing yet\n', "only comments")):
+        result = grade("sigmoid", source)
+        assert result["diagnosis"] == "missing_function" and result["score"] == 0
+        assert words in result["checks"][0]["message"]
+        assert "does not define" not in result["checks"][0]["message"]
+
+
+def test_an_infinite_loop_at_module_level_is_blamed_on_loading_the_file(grade):
+    for source in ("import numpy as np\nwhile True:\n    pass\n" + STABLE_SIGMOID,
+                   "import numpy as np\nwhile True:\n    pass\n"):  # and a file that defines nothing
+        result = grade("sigmoid", source)
+        message = result["checks"][0]["message"]
+        assert result["diagnosis"] == "timeout"
+        assert message.startswith("loading your file took longer") and "module level" in message
+        assert "sigmoid_grad ran" not in message
+
+
+def test_a_syntax_error_is_graded_as_one_without_any_flag():
+    from graders.engine import detect_problems
+    from graders.problem import all_problems
+
+    broken_def = "import numpy as np\ndef sigmoid_grad(x)\n    return x\n\ndef softmax_jacobian(x):\n    return x\n"
+    assert sorted(p.id for p in detect_problems(broken_def, all_problems())) == ["sigmoid", "softmax"]
+    nothing_recognisable = "x = = 3\n"
+    assert len(detect_problems(nothing_recognisable, all_problems())) == len(list(all_problems()))
+    assert detect_problems("def other(x):\n    return x\n", all_problems()) == []
+
+
+def test_a_scalar_where_an_array_is_expected_is_said_in_words(grade):
+    result = grade("gd_trajectory", "def gd_iterates(alpha, steps):\n    return 1.0\n")
+    assert result["diagnosis"] == "wrong_shape"
+    assert "is a scalar but should have shape (7,)" in result["checks"][1]["message"]

@@ -86,3 +86,21 @@ def test_problems_lists_every_bank_problem_with_its_signature():
     assert done.returncode == 0
     for problem in all_problems():
         assert problem.signature in done.stdout
+
+
+def test_a_syntax_error_is_a_syntax_error_without_any_flag(tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("import numpy as np\n\ndef sigmoid_grad(x)\n    return x\n")
+    done = nablagrade("check", str(path), "--json", "--no-sandbox")
+    assert done.returncode == 1, done.stderr
+    (problem,) = json.loads(done.stdout)["problems"]
+    assert (problem["id"], problem["diagnosis"]) == ("sigmoid", "syntax_error")
+    assert "line 3" in problem["checks"][0]["message"]
+
+
+def test_an_empty_file_is_reported_as_empty_without_any_flag(tmp_path):
+    path = tmp_path / "empty.py"
+    path.write_text("\n")
+    done = nablagrade("check", str(path), "--no-sandbox")
+    assert done.returncode == 2
+    assert "is empty" in done.stderr and "defines none" not in done.stderr
