@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.models import Course, Role, User
@@ -60,6 +61,11 @@ def app_context(app: Flask, redis_server: PrivateRedis) -> Iterator[Flask]:
         redis_server.client().flushall()
         yield app
         db.session.remove()
+
+
+@pytest.fixture
+def client(app_context: Flask) -> FlaskClient:
+    return app_context.test_client()
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from assignments import load_assignment
 from graders.assignment import Assignment
 from graders.engine import grade_source
 from graders.runner import SubprocessRunner
+from tests.assignments.hw2_fixtures import make_grader
 
 
 @pytest.fixture(scope="session")
-def runner():
+def sandbox_runner():
     """The sandbox: the path every student's file takes, and the only one where a torch
     job forks from a parent that has torch loaded already (a fresh child that imports
     it can outlast the load allowance on a busy machine). Without bubblewrap these
@@ -39,7 +40,7 @@ def hw1() -> Assignment:
 
 
 @pytest.fixture(scope="session")
-def grade(runner, hw1):
+def grade_hw1(sandbox_runner, hw1):
     """grade(source, "l2_loss", ...) -> the result document for those hw1 problems only
     (all of hw1 when no id is given), with hw1's points, weights and tolerance."""
 
@@ -47,7 +48,13 @@ def grade(runner, hw1):
         assignment = hw1
         if problem_ids:
             assignment = dataclasses.replace(hw1, problems=tuple(hw1.config(pid) for pid in problem_ids))
-        return grade_source(textwrap.dedent(source), assignment, runner=runner)
+        return grade_source(textwrap.dedent(source), assignment, runner=sandbox_runner)
 
     return _grade
 
+
+
+@pytest.fixture(scope="session")
+def grade_hw2(sandbox_runner):
+    """grade_hw2(source, "logistic", ...) -> the result document for those hw2 problems only."""
+    return make_grader(sandbox_runner)

@@ -1,7 +1,6 @@
 """Grading helpers for the hw2 suites: hw2 as written, graded by a real child process.
 
-The runner comes from the `runner` fixture in conftest.py; each hw2 test module
-wraps `make_grader` in a module fixture so the hw1 fixtures stay untouched.
+The `grade_hw2` fixture in conftest.py wraps `make_grader` around the sandbox runner.
 """
 
 from __future__ import annotations

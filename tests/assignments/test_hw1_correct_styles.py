@@ -20,8 +20,8 @@ STYLES = {
 
 
 @pytest.mark.parametrize("path", STYLES.values(), ids=STYLES.keys())
-def test_every_hw1_problem_gets_full_marks(grade, hw1, path):
-    document = grade(path.read_text(encoding="utf-8"))
+def test_every_hw1_problem_gets_full_marks(grade_hw1, hw1, path):
+    document = grade_hw1(path.read_text(encoding="utf-8"))
     problems = by_id(document)
     assert sorted(problems) == sorted(HW1_IDS)
     short = {pid: [c["message"] for c in failed(p)] for pid, p in problems.items() if not full_marks(p)}
@@ -29,17 +29,17 @@ def test_every_hw1_problem_gets_full_marks(grade, hw1, path):
     assert document["score"] == document["max_score"] == hw1.max_score == 100
 
 
-def test_stable_problems_were_checked_on_large_inputs(grade):
-    document = grade((EXAMPLES_DIR / "hw1_correct.py").read_text(encoding="utf-8"))
+def test_stable_problems_were_checked_on_large_inputs(grade_hw1):
+    document = grade_hw1((EXAMPLES_DIR / "hw1_correct.py").read_text(encoding="utf-8"))
     stability = {pid: [c for c in p["checks"] if c["category"] == "stability"] for pid, p in by_id(document).items()}
     assert {pid for pid, checks in stability.items() if checks} == {"sigmoid", "softmax", "softplus", "one_layer_net"}
     assert all(check["passed"] for checks in stability.values() for check in checks)
 
 
-def test_overwriting_the_inputs_in_place_neither_costs_marks_nor_corrupts_later_grading(grade, hw1):
+def test_overwriting_the_inputs_in_place_neither_costs_marks_nor_corrupts_later_grading(grade_hw1, hw1):
     before = {config.problem.id: copy.deepcopy([t.inputs for t in prepare(config.problem, hw1.seed, config.trials)])
               for config in hw1.problems}
-    document = grade((SUBMISSIONS / "in_place.py").read_text(encoding="utf-8"))
+    document = grade_hw1((SUBMISSIONS / "in_place.py").read_text(encoding="utf-8"))
     short = {pid: [c["message"] for c in failed(p)] for pid, p in by_id(document).items() if not full_marks(p)}
     assert short == {}
     # The cached trial inputs the next submission is graded on are untouched...
@@ -49,12 +49,12 @@ def test_overwriting_the_inputs_in_place_neither_costs_marks_nor_corrupts_later_
             assert old.keys() == new.keys()
             assert all(np.array_equal(old[k], new[k]) for k in old)
     # ...and a correct file graded next still gets full marks.
-    again = grade((EXAMPLES_DIR / "hw1_correct.py").read_text(encoding="utf-8"))
+    again = grade_hw1((EXAMPLES_DIR / "hw1_correct.py").read_text(encoding="utf-8"))
     assert again["score"] == again["max_score"]
 
 
-def test_a_float32_answer_passes_with_a_note_about_precision(grade):
-    result = by_id(grade("""
+def test_a_float32_answer_passes_with_a_note_about_precision(grade_hw1):
+    result = by_id(grade_hw1("""
         import numpy as np
 
         def l2_loss_batch_grad(w, X, y):

@@ -20,8 +20,8 @@ DEMONSTRATED = {
 }
 
 
-def test_the_mistakes_example_shows_one_diagnosis_per_function(grade):
-    document = grade((EXAMPLES_DIR / "hw1_mistakes.py").read_text(encoding="utf-8"))
+def test_the_mistakes_example_shows_one_diagnosis_per_function(grade_hw1):
+    document = grade_hw1((EXAMPLES_DIR / "hw1_mistakes.py").read_text(encoding="utf-8"))
     problems = by_id(document)
     assert {pid: p["diagnosis"] for pid, p in problems.items()} == DEMONSTRATED
     assert 0 < document["score"] < document["max_score"]
@@ -40,8 +40,8 @@ def test_nablagrade_check_exit_codes_on_the_examples(capsys):
 
 
 @pytest.mark.parametrize("problem_id", list(DEMONSTRATED))
-def test_selftest_solution_passes_and_every_variant_is_caught(runner, hw1, problem_id):
-    outcomes = selftest.check_problem(get_problem(problem_id), runner, hw1.seed)
+def test_selftest_solution_passes_and_every_variant_is_caught(sandbox_runner, hw1, problem_id):
+    outcomes = selftest.check_problem(get_problem(problem_id), sandbox_runner, hw1.seed)
     assert outcomes[0].variant == "correct"
     assert len(outcomes) > 5
     assert [(o.variant, o.why) for o in outcomes if not o.ok] == []

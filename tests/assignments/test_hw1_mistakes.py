@@ -215,8 +215,8 @@ def l2_loss_batch_grad(w, X, y):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.problem}: {c.name}" for c in CASES])
-def test_a_common_mistake_gets_its_diagnosis(grade, case):
-    result = by_id(grade(case.source, case.problem))[case.problem]
+def test_a_common_mistake_gets_its_diagnosis(grade_hw1, case):
+    result = by_id(grade_hw1(case.source, case.problem))[case.problem]
     assert_mistake_diagnosed(result, case.code, case.says, case.stability_only)
 
 
@@ -224,8 +224,8 @@ def test_every_hw1_problem_is_exercised(hw1):
     assert {c.problem for c in CASES} == {config.problem.id for config in hw1.problems}
 
 
-def test_a_mistake_in_one_output_keeps_the_credit_for_the_others(grade):
-    result = by_id(grade(net(result='{"W": d_z @ x.T, "b1": d_z, "U": d_theta @ z.T, "b2": d_theta, '
+def test_a_mistake_in_one_output_keeps_the_credit_for_the_others(grade_hw1):
+    result = by_id(grade_hw1(net(result='{"W": d_z @ x.T, "b1": d_z, "U": d_theta @ z.T, "b2": d_theta, '
                                     '"x": W.T @ d_z}'), "one_layer_net"))["one_layer_net"]
     values = [c for c in result["checks"] if c["category"] == "value"]
     assert all(not c["passed"] for c in values)
@@ -234,10 +234,10 @@ def test_a_mistake_in_one_output_keeps_the_credit_for_the_others(grade):
     assert all(c["passed"] for c in result["checks"] if c["category"] in ("type", "shape", "finite"))
 
 
-def test_a_syntax_error_or_a_module_level_torch_import_blocks_every_problem(grade, hw1):
-    broken = grade("import numpy as np\ndef sigmoid_grad(x)\n    return x\n")
+def test_a_syntax_error_or_a_module_level_torch_import_blocks_every_problem(grade_hw1, hw1):
+    broken = grade_hw1("import numpy as np\ndef sigmoid_grad(x)\n    return x\n")
     assert {p["diagnosis"] for p in broken["problems"]} == {"syntax_error"}
     assert broken["score"] == 0
-    with_torch = grade("import numpy as np\nimport torch\n\ndef sigmoid_grad(x):\n    return x\n", "sigmoid", "l2_loss")
+    with_torch = grade_hw1("import numpy as np\nimport torch\n\ndef sigmoid_grad(x):\n    return x\n", "sigmoid", "l2_loss")
     assert {p["diagnosis"] for p in with_torch["problems"]} == {"forbidden_import"}
     assert with_torch["score"] == 0

@@ -5,13 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.assignments.hw2_fixtures import HW2_PROBLEMS, make_grader, only
+from tests.assignments.hw2_fixtures import HW2_PROBLEMS, only
 from tests.assignments.results import full_marks, messages
-
-
-@pytest.fixture(scope="module")
-def grade(runner):
-    return make_grader(runner)
 
 
 @dataclass(frozen=True)
@@ -212,8 +207,8 @@ def gd_iterates(alpha, steps):
 
 
 @pytest.mark.parametrize("style", STYLES, ids=[f"{s.problem}: {s.name}" for s in STYLES])
-def test_a_correct_style_scores_full_marks(grade, style):
-    result = only(grade(style.source, style.problem))
+def test_a_correct_style_scores_full_marks(grade_hw2, style):
+    result = only(grade_hw2(style.source, style.problem))
     assert full_marks(result), messages(result)
     assert result["diagnosis"] is None
     if style.problem == "legendre_p3":

@@ -5,13 +5,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.assignments.hw2_fixtures import HW2_PROBLEMS, make_grader, only
+from tests.assignments.hw2_fixtures import HW2_PROBLEMS, only
 from tests.assignments.results import assert_mistake_diagnosed, messages
-
-
-@pytest.fixture(scope="module")
-def grade(runner):
-    return make_grader(runner)
 
 
 @dataclass(frozen=True)
@@ -268,8 +263,8 @@ def gd_iterates(alpha, steps):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.problem}: {c.name}" for c in CASES])
-def test_a_common_mistake_gets_its_diagnosis(grade, case):
-    result = only(grade(case.source, case.problem))
+def test_a_common_mistake_gets_its_diagnosis(grade_hw2, case):
+    result = only(grade_hw2(case.source, case.problem))
     assert_mistake_diagnosed(result, case.code, case.says, case.stability_only)
 
 
@@ -277,9 +272,9 @@ def test_every_hw2_problem_is_exercised():
     assert {c.problem for c in CASES} == set(HW2_PROBLEMS)
 
 
-def test_a_wrong_backward_fails_gradcheck_and_the_backward_value(grade):
+def test_a_wrong_backward_fails_gradcheck_and_the_backward_value(grade_hw2):
     source = LEGENDRE.format(forward="0.5 * (5 * x ** 3 - 3 * x)", backward="grad_output * 1.5 * (5 * x ** 2 - 3)")
-    result = only(grade(source, "legendre_p3"))
+    result = only(grade_hw2(source, "legendre_p3"))
     by_category: dict[str, list[dict]] = {}
     for check in result["checks"]:
         by_category.setdefault(check["category"], []).append(check)
@@ -292,17 +287,17 @@ def test_a_wrong_backward_fails_gradcheck_and_the_backward_value(grade):
     assert all(check["passed"] for check in by_category["shape"] + by_category["type"])
 
 
-def test_a_scaled_legendre_keeps_gradcheck(grade):
+def test_a_scaled_legendre_keeps_gradcheck(grade_hw2):
     # 5x^3 - 3x with its own derivative: consistent, so gradcheck passes, but off by 2.
     source = LEGENDRE.format(forward="5 * x ** 3 - 3 * x", backward="grad_output * 3 * (5 * x ** 2 - 1)")
-    result = only(grade(source, "legendre_p3"))
+    result = only(grade_hw2(source, "legendre_p3"))
     assert result["diagnosis"] == "scaled"
     assert "off by a factor 2" in messages(result)
     (gradcheck,) = [check for check in result["checks"] if check["category"] == "gradcheck"]
     assert gradcheck["passed"]
 
 
-def test_forbidden_torch_in_a_numpy_problem_leaves_the_others_graded(grade):
+def test_forbidden_torch_in_a_numpy_problem_leaves_the_others_graded(grade_hw2):
     source = """
 import numpy as np
 import torch
@@ -330,7 +325,7 @@ class LegendrePolynomial3(torch.autograd.Function):
 """
     # torch is allowed somewhere in hw2 (legendre_p3), so the module-level import
     # only condemns the function that uses it.
-    document = grade(source, "tanh_regression", "gd_trajectory", "legendre_p3")
+    document = grade_hw2(source, "tanh_regression", "gd_trajectory", "legendre_p3")
     results = {problem["id"]: problem for problem in document["problems"]}
     assert results["tanh_regression"]["diagnosis"] == "forbidden_import"
     assert results["tanh_regression"]["score"] == 0
@@ -339,7 +334,7 @@ class LegendrePolynomial3(torch.autograd.Function):
     assert results["legendre_p3"]["passed"]
 
 
-def test_a_module_level_sympy_import_condemns_every_problem(grade):
-    document = grade("import sympy\nimport numpy as np\n\ndef gd_iterates(alpha, steps):\n    return np.zeros(steps + 1)\n")
+def test_a_module_level_sympy_import_condemns_every_problem(grade_hw2):
+    document = grade_hw2("import sympy\nimport numpy as np\n\ndef gd_iterates(alpha, steps):\n    return np.zeros(steps + 1)\n")
     assert [problem["diagnosis"] for problem in document["problems"]] == ["forbidden_import"] * len(HW2_PROBLEMS)
     assert document["score"] == 0

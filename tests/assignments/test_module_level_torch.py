@@ -13,7 +13,6 @@ from graders.assignment import DEFAULT_WEIGHTS, Assignment, ProblemConfig
 from graders.engine import grade_source
 from graders.import_policy import DEFAULT_ALLOWED
 from graders.problem import get_problem
-from tests.assignments.hw2_fixtures import make_grader
 
 LEGENDRE = '''
 
@@ -62,17 +61,12 @@ print("self-check passed")
 PROBLEMS = ("quadratic_form", "gd_trajectory", "legendre_p3")
 
 
-@pytest.fixture(scope="module")
-def grade(runner):
-    return make_grader(runner)
-
-
 def by_id(document):
     return {problem["id"]: problem for problem in document["problems"]}
 
 
-def test_module_level_torch_loads_and_every_problem_gets_full_marks(grade):
-    document = grade(COURSE_NOTES_STYLE, *PROBLEMS)
+def test_module_level_torch_loads_and_every_problem_gets_full_marks(grade_hw2):
+    document = grade_hw2(COURSE_NOTES_STYLE, *PROBLEMS)
     assert document["score"] == document["max_score"], [
         (p["id"], [c["message"] for c in p["checks"] if not c["passed"]]) for p in document["problems"]]
     assert "self-check passed" in document["output"]
@@ -85,9 +79,9 @@ def test_module_level_torch_loads_and_every_problem_gets_full_marks(grade):
     ('    try:\n        getattr(__import__("tor" + "ch"), "exp")\n    except Exception:\n        pass\n'
      '    return grad + z', 15),
 ])
-def test_a_numpy_function_that_uses_torch_while_graded_is_refused_with_its_line(grade, use, line):
+def test_a_numpy_function_that_uses_torch_while_graded_is_refused_with_its_line(grade_hw2, use, line):
     source = COURSE_NOTES_STYLE.replace("    return grad + z", use)
-    results = by_id(grade(source, *PROBLEMS))
+    results = by_id(grade_hw2(source, *PROBLEMS))
     quadratic = results["quadratic_form"]
     message = quadratic["checks"][0]["message"]
     assert quadratic["diagnosis"] == "forbidden_import" and quadratic["score"] == 0
@@ -95,16 +89,16 @@ def test_a_numpy_function_that_uses_torch_while_graded_is_refused_with_its_line(
     assert results["gd_trajectory"]["passed"] and results["legendre_p3"]["passed"]
 
 
-def test_a_module_level_torch_value_used_in_a_numpy_function_is_refused_before_it_runs(grade):
+def test_a_module_level_torch_value_used_in_a_numpy_function_is_refused_before_it_runs(grade_hw2):
     source = COURSE_NOTES_STYLE.replace("    return grad + z", "    return grad + z + 0 * x0.detach().numpy().sum()")
-    results = by_id(grade(source, *PROBLEMS))
+    results = by_id(grade_hw2(source, *PROBLEMS))
     message = results["quadratic_form"]["checks"][0]["message"]
     assert results["quadratic_form"]["diagnosis"] == "forbidden_import"
     assert "`quadratic_form_grad` uses it on line 14" in message
     assert results["gd_trajectory"]["passed"] and results["legendre_p3"]["passed"]
 
 
-def test_a_torch_import_the_static_check_cannot_see_loads_against_a_stand_in(grade):
+def test_a_torch_import_the_static_check_cannot_see_loads_against_a_stand_in(grade_hw2):
     # No import statement names torch: the file goes to the numpy sandbox, which has no
     # torch at all, and loads anyway; touching the stand-in while graded is refused.
     source = '''
@@ -124,16 +118,16 @@ def gd_iterates(alpha, steps):
 def quadratic_form_grad(x, A, z):
     return ((A + A.T) @ x + z) * SCALE
 '''
-    results = by_id(grade(source, "quadratic_form", "gd_trajectory", "legendre_p3"))
+    results = by_id(grade_hw2(source, "quadratic_form", "gd_trajectory", "legendre_p3"))
     assert results["gd_trajectory"]["passed"]
     message = results["quadratic_form"]["checks"][0]["message"]
     assert results["quadratic_form"]["diagnosis"] == "forbidden_import"
     assert "`torch`" in message and "line 16" in message, message
 
 
-def test_without_a_problem_that_allows_torch_the_import_condemns_the_file(grade):
+def test_without_a_problem_that_allows_torch_the_import_condemns_the_file(grade_hw2):
     source = COURSE_NOTES_STYLE.split("class LegendrePolynomial3")[0].replace("from torch.autograd import grad\n", "")
-    results = by_id(grade(source, "quadratic_form", "gd_trajectory"))
+    results = by_id(grade_hw2(source, "quadratic_form", "gd_trajectory"))
     for result in results.values():
         assert result["diagnosis"] == "forbidden_import"
         assert "(line 3)" in result["checks"][0]["message"]
@@ -147,7 +141,7 @@ def _two_problem_assignment(torch_for: str) -> Assignment:
     return Assignment("t", "t", tuple(configs))
 
 
-def test_a_module_allowed_for_one_problem_only_condemns_the_functions_that_use_it(runner):
+def test_a_module_allowed_for_one_problem_only_condemns_the_functions_that_use_it(sandbox_runner):
     source = textwrap.dedent("""
     import numpy as np
     import torch
@@ -162,17 +156,17 @@ def test_a_module_allowed_for_one_problem_only_condemns_the_functions_that_use_i
         s = e / e.sum()
         return np.diagflat(s) - s @ s.T
     """)
-    document = grade_source(source, _two_problem_assignment("sigmoid"), runner=runner)
+    document = grade_source(source, _two_problem_assignment("sigmoid"), runner=sandbox_runner)
     sigmoid, softmax = document["problems"]
     assert sigmoid["score"] == sigmoid["max_score"]
     assert softmax["score"] == softmax["max_score"]
 
     sneaky = source.replace("e = np.exp(x - x.max())", 'e = np.exp(x - x.max())\n    getattr(__import__("tor" + "ch"), "exp")')
-    document = grade_source(sneaky, _two_problem_assignment("sigmoid"), runner=runner)
+    document = grade_source(sneaky, _two_problem_assignment("sigmoid"), runner=sandbox_runner)
     assert document["problems"][1]["diagnosis"] == "forbidden_import"
 
     uses_torch = source.replace("e = np.exp(x - x.max())", "e = torch.exp(torch.tensor(x - x.max())).numpy()")
-    document = grade_source(uses_torch, _two_problem_assignment("sigmoid"), runner=runner)
+    document = grade_source(uses_torch, _two_problem_assignment("sigmoid"), runner=sandbox_runner)
     assert document["problems"][0]["score"] == document["problems"][0]["max_score"]
     assert document["problems"][1]["diagnosis"] == "forbidden_import"
     assert "`softmax_jacobian` uses it on line 11" in document["problems"][1]["checks"][0]["message"]

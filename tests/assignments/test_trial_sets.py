@@ -138,11 +138,11 @@ HARD_CODED = {
 
 
 @pytest.mark.parametrize("problem_id", sorted(HARD_CODED))
-def test_an_answer_that_hard_codes_the_visible_sizes_fails_a_hidden_trial(problem_id, runner):
+def test_an_answer_that_hard_codes_the_visible_sizes_fails_a_hidden_trial(problem_id, sandbox_runner):
     source = textwrap.dedent(HARD_CODED[problem_id])
     for seed in SEEDS:
         problem = get_problem(problem_id)
-        document = grade_source(source, ad_hoc([problem], seed=seed), runner=runner)
+        document = grade_source(source, ad_hoc([problem], seed=seed), runner=sandbox_runner)
         result = document["problems"][0]
         visible = [c for c in result["checks"] if c["category"] == "value" and c["visible"]]
         hidden = [c for c in result["checks"] if c["category"] == "value" and not c["visible"]]

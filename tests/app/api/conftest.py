@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from app.extensions import db
 from app.models import Course
@@ -18,11 +17,6 @@ from app.services import assignments, courses, tokens
 from tests.support.servers import ServiceProcess, free_port, service_env, wait_for
 
 ALL_SCOPES = list(tokens.SCOPES)
-
-
-@pytest.fixture
-def client(app_context: Flask) -> FlaskClient:
-    return app_context.test_client()
 
 
 @pytest.fixture

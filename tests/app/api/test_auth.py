@@ -10,7 +10,7 @@ SUBMIT = "/api/v1/assignments/{a}/submissions"
 
 
 @pytest.fixture
-def ids(client, make_token, course):
+def assignment_ids(client, make_token, course):
     """An assignment id and a graded-or-not submission id of the test course."""
     token = make_token()
     listing = client.get("/api/v1/assignments", headers={"Authorization": f"Bearer {token}"}).get_json()
@@ -34,8 +34,8 @@ def assert_problem(response, status, slug=None):
 @pytest.mark.parametrize("path", READS + [SUBMIT])
 @pytest.mark.parametrize("header", [None, "Bearer", "Basic dXNlcjpwYXNz", "Bearer ngt_" + "x" * 43,
                                     "Bearer not-a-token", "ngt_" + "x" * 43])
-def test_a_missing_or_wrong_token_is_a_401_problem(client, ids, path, header):
-    url = path.format(**ids)
+def test_a_missing_or_wrong_token_is_a_401_problem(client, assignment_ids, path, header):
+    url = path.format(**assignment_ids)
     headers = {"Authorization": header} if header is not None else {}
     method = client.post if path == SUBMIT else client.get
     body = assert_problem(method(url, headers=headers, json={"code": "x", "external_user_id": "u"}), 401,
@@ -43,7 +43,7 @@ def test_a_missing_or_wrong_token_is_a_401_problem(client, ids, path, header):
     assert ("Authorization" in body["detail"]) if header is None else body["detail"]
 
 
-def test_a_revoked_token_is_a_401_and_its_use_is_recorded(client, ids, make_token, course):
+def test_a_revoked_token_is_a_401_and_its_use_is_recorded(client, assignment_ids, make_token, course):
     secret = make_token()
     token = next(t for t in tokens.list_tokens(course.code) if t.hint == secret[-4:])
     ok = client.get("/api/v1/assignments", headers={"Authorization": f"Bearer {secret}"},
@@ -53,7 +53,7 @@ def test_a_revoked_token_is_a_401_and_its_use_is_recorded(client, ids, make_toke
     assert used.last_used_at is not None and used.last_used_ip == "198.51.100.4"
     tokens.revoke(token.id)
     for path in READS:
-        assert_problem(client.get(path.format(**ids), headers={"Authorization": f"Bearer {secret}"}), 401,
+        assert_problem(client.get(path.format(**assignment_ids), headers={"Authorization": f"Bearer {secret}"}), 401,
                        "invalid-token")
 
 
@@ -61,13 +61,13 @@ SCOPE_OF = {path: tokens.RESULTS_READ for path in READS} | {SUBMIT: tokens.SUBMI
 
 
 @pytest.mark.parametrize("path", READS + [SUBMIT])
-def test_each_operation_needs_its_scope(client, ids, make_token, path):
+def test_each_operation_needs_its_scope(client, assignment_ids, make_token, path):
     needed = SCOPE_OF[path]
     method = "post" if path == SUBMIT else "get"
     body = {"code": "def f(x):\n    return x\n", "external_user_id": "u2"}
     for scope in tokens.SCOPES:
         headers = {"Authorization": f"Bearer {make_token(scope)}"}
-        response = getattr(client, method)(path.format(**ids), headers=headers, json=body)
+        response = getattr(client, method)(path.format(**assignment_ids), headers=headers, json=body)
         if scope == needed:
             assert response.status_code in (200, 202, 409), response.get_json()  # 409: a result not ready
         else:
@@ -77,19 +77,19 @@ def test_each_operation_needs_its_scope(client, ids, make_token, path):
 
 
 @pytest.mark.parametrize("path", READS + [SUBMIT])
-def test_a_token_of_another_course_sees_nothing(client, ids, make_token, other_course, path):
+def test_a_token_of_another_course_sees_nothing(client, assignment_ids, make_token, other_course, path):
     """Course B's token: every id of course A is a 404, exactly as an id that does not exist."""
     if path == "/api/v1/assignments":
         listing = client.get(path, headers={"Authorization": f"Bearer {make_token(course_code='B202')}"})
-        assert ids["a"] not in {a["id"] for a in listing.get_json()["data"]}
+        assert assignment_ids["a"] not in {a["id"] for a in listing.get_json()["data"]}
         assert {a["name"] for a in listing.get_json()["data"]} >= {"t1"}
         return
     headers = {"Authorization": f"Bearer {make_token(course_code='B202')}"}
     method = client.post if path == SUBMIT else client.get
-    theirs = method(path.format(**ids), headers=headers, json={"code": "x = 1\n", "external_user_id": "u3"})
+    theirs = method(path.format(**assignment_ids), headers=headers, json={"code": "x = 1\n", "external_user_id": "u3"})
     missing = method(path.format(a=99999, s=99999), headers=headers,
                      json={"code": "x = 1\n", "external_user_id": "u3"})
     assert_problem(theirs, 404)
     assert_problem(missing, 404)
-    assert theirs.get_json()["detail"].replace(str(ids["a"]), "N").replace(str(ids["s"]), "N") == \
+    assert theirs.get_json()["detail"].replace(str(assignment_ids["a"]), "N").replace(str(assignment_ids["s"]), "N") == \
         missing.get_json()["detail"].replace("99999", "N")

@@ -20,11 +20,6 @@ from tests.support.web import csrf_from, get, log_in_with_form, post_form, text
 FAILED = "Wrong email or password."
 
 
-@pytest.fixture
-def client(app_context: Flask):
-    return app_context.test_client()
-
-
 def test_the_login_page_has_labelled_email_and_password_fields(client) -> None:
     html = text(get(client, "/auth/login"))
     for label, kind, autocomplete in (("Email", "email", "username"), ("Password", "password", "current-password")):

@@ -16,11 +16,6 @@ from tests.support.web import get, log_in_with_form, post_form, text
 NEW = "violet anchor tea"
 
 
-@pytest.fixture
-def client(app_context: Flask):
-    return app_context.test_client()
-
-
 # --- the rules --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("password", "message"), [

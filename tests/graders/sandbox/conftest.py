@@ -78,7 +78,7 @@ def hostile_source(name: str, planted: dict | None = None) -> str:
 
 
 @pytest.fixture
-def grade(sandbox):
+def grade_in_sandbox(sandbox):
     """grade(source, problem="sigmoid") -> the result document, through the sandbox."""
 
     def _grade(source: str, *problems: str) -> dict:
@@ -88,11 +88,11 @@ def grade(sandbox):
 
 
 @pytest.fixture
-def assert_next_job_clean(grade):
+def assert_next_job_clean(grade_in_sandbox):
     """A normal, correct job right after a hostile one: full marks, nothing left over."""
 
     def _check() -> None:
-        document = grade((HOSTILE / "_clean_probe.py").read_text())
+        document = grade_in_sandbox((HOSTILE / "_clean_probe.py").read_text())
         problem = document["problems"][0]
         messages = [c["message"] for c in problem["checks"] if not c["passed"]]
         assert document["score"] == document["max_score"], messages

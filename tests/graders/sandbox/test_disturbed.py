@@ -23,12 +23,12 @@ SLOW = "import numpy as np\nimport time\ndef sigmoid_grad(x):\n    time.sleep(0.
 
 
 @pytest.fixture
-def runner():
+def fresh_sandbox():
     """A runner of its own: these tests kill its processes."""
-    runner = SandboxRunner()
-    runner.self_check()
-    yield runner
-    runner.close()
+    fresh_sandbox = SandboxRunner()
+    fresh_sandbox.self_check()
+    yield fresh_sandbox
+    fresh_sandbox.close()
 
 
 def _status(pid: int) -> dict[str, str]:
@@ -43,9 +43,9 @@ def _processes() -> list[int]:
     return [int(name) for name in os.listdir("/proc") if name.isdigit()]
 
 
-def warm_parent_pid(runner: SandboxRunner) -> int:
+def warm_parent_pid(fresh_sandbox: SandboxRunner) -> int:
     """The zygote (pid 1 inside the sandbox), seen from the host."""
-    parent = next(p for p in runner._all if p.alive and p.kind == "numpy")
+    parent = next(p for p in fresh_sandbox._all if p.alive and p.kind == "numpy")
 
     def interpreter(pid: int) -> bool:  # not bubblewrap, whose arguments name zygote.py too
         argv = _cmdline(pid)
@@ -76,9 +76,9 @@ def children_of(pid: int) -> list[int]:
     return [child for child in _processes() if _status(child).get("PPid") == str(pid)]
 
 
-def spare_child(runner: SandboxRunner) -> int:
+def spare_child(fresh_sandbox: SandboxRunner) -> int:
     """The child the warm parent forked ahead for the next job (once the last job's child is gone)."""
-    zygote = warm_parent_pid(runner)
+    zygote = warm_parent_pid(fresh_sandbox)
     for _ in range(200):
         children = children_of(zygote)
         if len(children) == 1:
@@ -93,19 +93,19 @@ def full_marks_without_blame(document: dict) -> None:
     assert not any(word in messages for word in BLAME)
 
 
-def test_a_killed_spare_child_does_not_cost_the_next_student(runner, grade_with):
-    full_marks_without_blame(grade_with(runner, HONEST))
-    os.kill(spare_child(runner), signal.SIGKILL)
-    full_marks_without_blame(grade_with(runner, HONEST))
-    full_marks_without_blame(grade_with(runner, HONEST))
+def test_a_killed_spare_child_does_not_cost_the_next_student(fresh_sandbox, grade_with):
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
+    os.kill(spare_child(fresh_sandbox), signal.SIGKILL)
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
 
 
-def test_a_stopped_spare_child_is_not_an_infinite_loop(runner, grade_with):
-    full_marks_without_blame(grade_with(runner, HONEST))
-    spare = spare_child(runner)
+def test_a_stopped_spare_child_is_not_an_infinite_loop(fresh_sandbox, grade_with):
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
+    spare = spare_child(fresh_sandbox)
     os.kill(spare, signal.SIGSTOP)
     try:
-        full_marks_without_blame(grade_with(runner, HONEST))
+        full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
     finally:
         try:
             os.kill(spare, signal.SIGCONT)
@@ -113,19 +113,19 @@ def test_a_stopped_spare_child_is_not_an_infinite_loop(runner, grade_with):
             pass
 
 
-def test_a_killed_warm_parent_between_jobs_is_replaced(runner, grade_with):
-    full_marks_without_blame(grade_with(runner, HONEST))
-    old = warm_parent_pid(runner)
+def test_a_killed_warm_parent_between_jobs_is_replaced(fresh_sandbox, grade_with):
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
+    old = warm_parent_pid(fresh_sandbox)
     os.kill(old, signal.SIGKILL)
-    full_marks_without_blame(grade_with(runner, HONEST))
-    assert warm_parent_pid(runner) != old
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
+    assert warm_parent_pid(fresh_sandbox) != old
 
 
 @pytest.mark.parametrize("victim", ["child", "warm parent"])
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGSTOP])
-def test_a_job_disturbed_while_it_runs_runs_again(runner, grade_with, victim, how):
-    full_marks_without_blame(grade_with(runner, HONEST))
-    zygote = warm_parent_pid(runner)
+def test_a_job_disturbed_while_it_runs_runs_again(fresh_sandbox, grade_with, victim, how):
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
+    zygote = warm_parent_pid(fresh_sandbox)
     before = set(children_of(zygote))  # the spare that will take the next job
     struck: list[int] = []
 
@@ -139,7 +139,7 @@ def test_a_job_disturbed_while_it_runs_runs_again(runner, grade_with, victim, ho
     thread = threading.Thread(target=strike)
     thread.start()
     try:
-        document = grade_with(runner, SLOW)
+        document = grade_with(fresh_sandbox, SLOW)
     finally:
         thread.join()
         for pid in struck:
@@ -149,15 +149,15 @@ def test_a_job_disturbed_while_it_runs_runs_again(runner, grade_with, victim, ho
                 pass
     assert struck
     full_marks_without_blame(document)
-    full_marks_without_blame(grade_with(runner, HONEST))  # and the next student too
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))  # and the next student too
 
 
-def test_a_job_that_kills_itself_is_still_reported(runner):
+def test_a_job_that_kills_itself_is_still_reported(fresh_sandbox):
     """The re-run is not a way out: a job that ends itself with SIGKILL the same way
     twice is reported as it ended (the kill family is filtered, so it must crash hard)."""
     source = "import numpy as np\ndef f():\n    return np.ones(2**40)\n"
     job = Job(source=source, calls=(Call("k", "f", ()),), allowed=frozenset({"numpy"}))
-    result = runner.run(job).calls["k"]
+    result = fresh_sandbox.run(job).calls["k"]
     assert result.status == "memory_limit"
 
 
@@ -167,7 +167,7 @@ def grade_with():
     from graders.engine import grade_source
     from graders.problem import get_problem
 
-    def _grade(runner: SandboxRunner, source: str) -> dict:
-        return grade_source(source, ad_hoc([get_problem("sigmoid")]), runner=runner)
+    def _grade(fresh_sandbox: SandboxRunner, source: str) -> dict:
+        return grade_source(source, ad_hoc([get_problem("sigmoid")]), runner=fresh_sandbox)
 
     return _grade

@@ -235,10 +235,10 @@ def test_every_hostile_file_has_a_case():
 
 
 @pytest.mark.parametrize(("name", "expected", "extra"), CASES, ids=[c[0][:-3] for c in CASES])
-def test_hostile_submission_is_contained(name, expected, extra, grade, planted, assert_next_job_clean):
+def test_hostile_submission_is_contained(name, expected, extra, grade_in_sandbox, planted, assert_next_job_clean):
     HOST_TMP_MARKER.unlink(missing_ok=True)
     PICKLE_MARKER.unlink(missing_ok=True)
-    document = grade(hostile_source(name, planted))
+    document = grade_in_sandbox(hostile_source(name, planted))
     problem = document["problems"][0]
     assert problem["diagnosis"] in expected, failing_messages(document)[:500]
     assert planted["token"] not in text_of(document)

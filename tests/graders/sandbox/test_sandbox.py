@@ -120,8 +120,8 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def test_sandbox_processes_are_unprivileged_on_the_host(grade, sandbox):
-    assert full_marks(grade(CORRECT_SIGMOID))
+def test_sandbox_processes_are_unprivileged_on_the_host(grade_in_sandbox, sandbox):
+    assert full_marks(grade_in_sandbox(CORRECT_SIGMOID))
     parents = [parent for parent in sandbox._all if parent.alive]
     assert parents
     for parent in parents:
@@ -154,7 +154,7 @@ def test_sandbox_processes_are_unprivileged_on_the_host(grade, sandbox):
 # ---------------------------------------------------------------- grading goes on
 
 
-def test_other_problems_are_graded_after_a_timeout_and_a_crash(grade):
+def test_other_problems_are_graded_after_a_timeout_and_a_crash(grade_in_sandbox):
     source = """
     import numpy as np
     _ctypes = eval("__import__('ctypes')", {})
@@ -169,7 +169,7 @@ def test_other_problems_are_graded_after_a_timeout_and_a_crash(grade):
     def softplus_grad(x, beta):
         return 0.5 * (1.0 + np.tanh(0.5 * beta * x))
     """
-    document = grade(textwrap.dedent(source), "sigmoid", "softmax", "softplus")
+    document = grade_in_sandbox(textwrap.dedent(source), "sigmoid", "softmax", "softplus")
     by_id = {p["id"]: p for p in document["problems"]}
     assert by_id["sigmoid"]["diagnosis"] == "timeout"
     assert by_id["softmax"]["diagnosis"] == "crashed"
@@ -242,27 +242,27 @@ def test_each_prefork_child_builds_its_own_runner(sandbox, monkeypatch):
 # ---------------------------------------------------------------- torch
 
 
-def test_torch_problem_runs_in_its_own_parent(grade, sandbox, planted):
-    document = grade(textwrap.dedent(LEGENDRE), "legendre_p3")
+def test_torch_problem_runs_in_its_own_parent(grade_in_sandbox, sandbox, planted):
+    document = grade_in_sandbox(textwrap.dedent(LEGENDRE), "legendre_p3")
     assert full_marks(document), json.dumps(document)[:800]
     kinds = {parent.kind for parent in sandbox._all if parent.alive}
     assert {"numpy", "torch"} <= kinds
 
 
-def test_torch_parent_is_as_closed_as_the_numpy_one(grade, planted):
+def test_torch_parent_is_as_closed_as_the_numpy_one(grade_in_sandbox, planted):
     hostile = LEGENDRE.replace("        ctx.save_for_backward(x)", """        ctx.save_for_backward(x)
         environ = eval("__import__('os')", {}).environ
         if "NABLA_SECRET" in environ:
             raise RuntimeError(environ["NABLA_SECRET"])
         eval("__import__('socket')", {}).create_connection(("127.0.0.1", 6379))""")
-    document = grade(textwrap.dedent(hostile), "legendre_p3")
+    document = grade_in_sandbox(textwrap.dedent(hostile), "legendre_p3")
     assert document["problems"][0]["diagnosis"] == "forbidden_operation"
     assert planted["token"] not in json.dumps(document)
-    assert full_marks(grade(textwrap.dedent(LEGENDRE), "legendre_p3"))
+    assert full_marks(grade_in_sandbox(textwrap.dedent(LEGENDRE), "legendre_p3"))
 
 
-def test_each_warm_parent_has_its_own_memory_and_pids_cgroup(grade, sandbox):
-    assert full_marks(grade(CORRECT_SIGMOID))
+def test_each_warm_parent_has_its_own_memory_and_pids_cgroup(grade_in_sandbox, sandbox):
+    assert full_marks(grade_in_sandbox(CORRECT_SIGMOID))
     parent = next(p for p in sandbox._all if p.alive and p.kind == "numpy")
     if os.geteuid() != 0:  # only root can make one; the sandbox then relies on rlimits and says why
         assert parent.cgroup is None
