@@ -119,12 +119,19 @@ def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str
         task_routes={
             "worker.tasks.grade_submission": {"queue": GRADING_QUEUE, "routing_key": GRADING_QUEUE},
             "worker.tasks.sweep_stuck_submissions": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},
+            "worker.tasks.deliver_webhook": {"queue": WEBHOOK_QUEUE, "routing_key": WEBHOOK_QUEUE},
+            "worker.tasks.sweep_webhooks": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},
         },
         beat_schedule={
             "sweep-stuck-submissions": {
                 "task": "worker.tasks.sweep_stuck_submissions",
                 "schedule": sweep_interval,
                 # A sweep that waited longer than one interval is superseded by the next one.
+                "options": {"expires": max(sweep_interval, 1.0)},
+            },
+            "sweep-webhooks": {
+                "task": "worker.tasks.sweep_webhooks",
+                "schedule": sweep_interval,
                 "options": {"expires": max(sweep_interval, 1.0)},
             },
         },
@@ -144,6 +151,38 @@ def strict_json(value: Any) -> str:
     """The JSON columns' serializer: NaN and Infinity are refused rather than stored, because
     PostgreSQL's json type and every LMS parser reject them (the engine spells them "nan")."""
     return json.dumps(value, allow_nan=False)
+
+
+# Standard Webhooks' example schedule: after the immediate attempt, retries 5 s, 5 min, 30 min,
+# 2 h, 5 h, 10 h, 14 h, 20 h and 24 h later (each with jitter).
+WEBHOOK_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+
+
+def retry_schedule(raw: str | None) -> tuple[float, ...]:
+    """NABLAGRADE_WEBHOOK_RETRY_SCHEDULE: seconds before each retry, comma-separated."""
+    if not raw or not raw.strip():
+        return tuple(float(s) for s in WEBHOOK_RETRY_SCHEDULE)
+    try:
+        delays = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        raise ValueError(f"NABLAGRADE_WEBHOOK_RETRY_SCHEDULE must be seconds separated by commas, not {raw!r}") from None
+    if any(not 0 <= delay <= 7 * 86400 for delay in delays):
+        raise ValueError("NABLAGRADE_WEBHOOK_RETRY_SCHEDULE: each delay is 0 to 604800 seconds")
+    return delays
+
+
+def webhook_settings() -> dict[str, Any]:
+    """Outgoing webhooks (app/services/webhook_delivery.py, docs/webhooks.md)."""
+    return {
+        "WEBHOOK_RETRY_SCHEDULE": retry_schedule(os.environ.get("NABLAGRADE_WEBHOOK_RETRY_SCHEDULE")),
+        # Loopback and private targets are refused unless this is set (tests, the embedded demo).
+        "WEBHOOK_ALLOW_PRIVATE": os.environ.get("NABLAGRADE_WEBHOOK_ALLOW_PRIVATE", "").strip().lower()
+        in ("1", "true", "yes"),
+        "WEBHOOK_TIMEOUT": _float("NABLAGRADE_WEBHOOK_TIMEOUT", 15.0),
+        "WEBHOOK_ROTATION_GRACE_HOURS": _float("NABLAGRADE_WEBHOOK_ROTATION_GRACE_HOURS", 24.0),
+        # A due message whose job was sent this long ago and never ran is sent again by the sweeper.
+        "WEBHOOK_SWEEP_GRACE": _float("NABLAGRADE_WEBHOOK_SWEEP_GRACE", 60.0),
+    }
 
 
 def account_settings() -> dict[str, Any]:
@@ -216,6 +255,7 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         **account_settings(),
+        **webhook_settings(),
     }
     config.update(overrides)
     if "CELERY" in overrides:

@@ -1,5 +1,6 @@
 """The service's data: users and courses, assignments synced from the assignment catalogue,
-per-student extensions, submissions with their grading state, and the API tokens of integrations."""
+per-student extensions, submissions with their grading state, the API tokens of integrations
+and their webhook endpoints with the outbox of messages and the log of delivery attempts."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -330,3 +342,109 @@ class IdempotencyKey(db.Model):
 
     submission: Mapped[Submission | None] = relationship()
 
+
+
+class EndpointState(enum.StrEnum):
+    ENABLED = "enabled"
+    DISABLED = "disabled"  # by a 410, by repeated failures, or by staff; `disabled_reason` says which
+
+
+class WebhookEndpoint(db.Model):
+    """A URL of an integration that receives a course's events of the types it subscribed to,
+    signed with its `whsec_` secret (Standard Webhooks). After a rotation the previous secret
+    signs too, until `previous_secret_expires_at`, so a receiver can switch without a gap.
+
+    The secrets are kept as they are: signing needs them (a hash could not sign)."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)  # event types, e.g. ["submission.graded"]
+    secret: Mapped[str] = mapped_column(String(100))
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    state: Mapped[EndpointState] = mapped_column(_enum(EndpointState), default=EndpointState.ENABLED)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Failed attempts since the last success: an endpoint whose message used every retry with no
+    # success in between is disabled.
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship()
+    created_by_token: Mapped[ApiToken | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<WebhookEndpoint {self.id} {self.url}>"
+
+
+class MessageStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for its next attempt
+    DELIVERED = "delivered"  # an attempt got a 2xx
+    FAILED = "failed"  # every retry used, the endpoint gone (410) or disabled
+
+
+class WebhookMessage(db.Model):
+    """One event for one endpoint: the outbox row, written in the transaction of the change it
+    reports. `body` is the exact bytes sent on every attempt and replay, and `msg_id` is the
+    `webhook-id` header, the same each time, so a receiver deduplicates on it."""
+
+    __tablename__ = "webhook_messages"
+    __table_args__ = (
+        # The sweeper's question: which pending messages are due.
+        Index("ix_webhook_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_webhook_messages_endpoint_id_id", "endpoint_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    msg_id: Mapped[str] = mapped_column(String(40), unique=True)
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
+    event_type: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"), index=True)
+    status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus), default=MessageStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # `attempts` when it was last replayed: a replay starts the retry schedule again from here.
+    replay_offset: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None once delivered or failed
+    # A delivery holds the message until then; a worker that died holding it lets go by itself.
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # When a delivery job was last sent: the sweeper re-sends only jobs the broker may have lost.
+    enqueued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    endpoint: Mapped[WebhookEndpoint] = relationship()
+    attempt_log: Mapped[list[WebhookAttempt]] = relationship(
+        back_populates="message", order_by="WebhookAttempt.id", cascade="all, delete-orphan", passive_deletes=True)
+
+    def __repr__(self) -> str:
+        return f"<WebhookMessage {self.msg_id} {self.event_type} {self.status.value}>"
+
+
+class WebhookAttempt(db.Model):
+    """One try at delivering a message: what the receiver answered (or why nothing was sent)."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("webhook_messages.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]  # 1 for the first attempt; a replay continues the count
+    attempted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    url: Mapped[str] = mapped_column(String(2000))
+    status_code: Mapped[int | None]
+    latency_ms: Mapped[int | None]
+    response_excerpt: Mapped[str | None] = mapped_column(Text)  # capped (app.services.webhook_delivery)
+    error: Mapped[str | None] = mapped_column(Text)  # no answer: refused target, timeout, connection error
+    success: Mapped[bool] = mapped_column(default=False)
+
+    message: Mapped[WebhookMessage] = relationship(back_populates="attempt_log")

@@ -10,7 +10,7 @@ from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from app.config import TASK_SOFT_TIME_LIMIT, TASK_TIME_LIMIT
-from app.services import grading
+from app.services import grading, webhook_delivery
 from worker import heartbeat
 
 log = logging.getLogger(__name__)
@@ -33,3 +33,21 @@ def sweep_stuck_submissions() -> dict[str, Any]:
         log.warning("sweeper: re-sent %d queued, rescued %d running (queue depth %s)",
                     report.resent_queued, report.rescued_running, report.queue_depth)
     return {"resent_queued": report.resent_queued, "rescued_running": report.rescued_running}
+
+
+@shared_task(name="worker.tasks.deliver_webhook", acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             soft_time_limit=90, time_limit=120, autoretry_for=(OperationalError,), retry_backoff=2,
+             retry_backoff_max=60, max_retries=5)
+def deliver_webhook(message_id: int) -> str:
+    """One delivery attempt of a webhook message (its outcome and next attempt are stored)."""
+    return webhook_delivery.deliver(message_id)
+
+
+@shared_task(name="worker.tasks.sweep_webhooks", acks_late=True, ignore_result=True, soft_time_limit=60,
+             time_limit=90)
+def sweep_webhooks() -> int:
+    """Beat job: send again the delivery jobs of due webhook messages that nobody is delivering."""
+    sent = webhook_delivery.sweep()
+    if sent:
+        log.warning("webhook sweeper: re-sent %d delivery jobs", sent)
+    return sent

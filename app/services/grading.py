@@ -34,7 +34,8 @@ from app.models import (
     WorkerHeartbeat,
     utcnow,
 )
-from app.services import assignments, deadlines, jobs
+from app.services import assignments, deadlines, jobs, webhook_outbox
+from app.services.webhook_events import GRADE_UPDATED, SUBMISSION_GRADED, SUBMISSION_GRADING_FAILED
 from graders import late
 from graders.assignment import AssignmentError
 from graders.engine import default_runner, grade_source
@@ -99,7 +100,8 @@ CLAIM = (
 EXTENSIONS = Extension.__table__
 LATE_TERMS = (
     select(SUBMISSIONS.c.submitted_at, ASSIGNMENTS.c.due, ASSIGNMENTS.c.late_policy, ASSIGNMENTS.c.late_penalty_per_day,
-           EXTENSIONS.c.due)
+           EXTENSIONS.c.due, ASSIGNMENTS.c.course_id, SUBMISSIONS.c.assignment_id, SUBMISSIONS.c.user_id,
+           SUBMISSIONS.c.grade_count, SUBMISSIONS.c.score)
     .join(ASSIGNMENTS, ASSIGNMENTS.c.id == SUBMISSIONS.c.assignment_id)
     .outerjoin(EXTENSIONS, and_(EXTENSIONS.c.assignment_id == SUBMISSIONS.c.assignment_id,
                                 EXTENSIONS.c.user_id == SUBMISSIONS.c.user_id))
@@ -148,24 +150,63 @@ def store_result(claim: Claim, document: dict[str, Any], spec_digest: str | None
     The stored document says what the row says: `raw_score`, the `late` penalty and the final
     `score`. `spec_digest` names the assignment file that graded it."""
     terms = db.session.execute(LATE_TERMS, {"claim_id": claim.submission_id}).one()
-    submitted_at, due, policy, per_day, extension_due = terms
+    submitted_at, due, policy, per_day, extension_due = terms[:5]
     lateness = deadlines.assess(LatePolicy(policy), per_day, due, extension_due, submitted_at)
     document = late.apply(document, lateness)
+    regrade = _RegradeWatch.start(claim.submission_id, terms)
     result = db.session.execute(STORE_RESULT, {
         "claim_id": claim.submission_id, "claim_run": claim.run_id, "store_now": utcnow(),
         "store_score": document["score"], "store_raw": document["raw_score"], "store_late_days": lateness.days_late,
         "store_max": float(document["max_score"]), "store_result": document,
         "store_engine": str(document.get("engine_version")), "store_digest": spec_digest})
+    stored = result.rowcount == 1
+    if stored:
+        _announce(claim.submission_id, terms.course_id, SUBMISSION_GRADED, regrade)
     db.session.commit()
-    return result.rowcount == 1
+    return stored
+
+
+@dataclass(frozen=True)
+class _RegradeWatch:
+    """The score that counted before a regrade stored its outcome, to tell whether it changed."""
+
+    assignment_id: int
+    user_id: int
+    before: tuple[int | None, float | None]
+    endpoints: list[Any]
+
+    @classmethod
+    def start(cls, submission_id: int, terms: Any) -> _RegradeWatch | None:
+        if not terms.grade_count:
+            return None  # a first grading: submission.graded says it all
+        endpoints = webhook_outbox.subscribed(terms.course_id, GRADE_UPDATED)
+        if not endpoints:
+            return None
+        rows = webhook_outbox.as_before_regrade(webhook_outbox.standings(terms.assignment_id, terms.user_id),
+                                                submission_id, terms.score)
+        return cls(terms.assignment_id, terms.user_id, webhook_outbox.counted_score(rows), endpoints)
+
+
+def _announce(submission_id: int, course_id: int, event_type: str, regrade: _RegradeWatch | None) -> None:
+    """The outbox rows of a stored outcome, in its transaction: the submission event, and
+    grade.updated when a regrade changed the score that counts."""
+    webhook_outbox.submission_event(event_type, submission_id, webhook_outbox.subscribed(course_id, event_type))
+    if regrade is not None:
+        webhook_outbox.grade_updated(regrade.assignment_id, regrade.user_id, regrade.before, "regrade",
+                                     regrade.endpoints)
 
 
 def store_error(claim: Claim, message: str) -> bool:
     """Mark a system failure (never a zero: the student's attempt does not count)."""
+    terms = db.session.execute(LATE_TERMS, {"claim_id": claim.submission_id}).one()
+    regrade = _RegradeWatch.start(claim.submission_id, terms)
     result = db.session.execute(STORE_ERROR, {"claim_id": claim.submission_id, "claim_run": claim.run_id,
                                               "store_now": utcnow(), "store_error": message[:4000]})
+    stored = result.rowcount == 1
+    if stored:
+        _announce(claim.submission_id, terms.course_id, SUBMISSION_GRADING_FAILED, regrade)
     db.session.commit()
-    return result.rowcount == 1
+    return stored
 
 
 def with_db_retry(action: Callable[[], T]) -> T:

@@ -24,13 +24,14 @@ _PENDING = "nablagrade.pending_jobs"
 GRADE_TASK = "worker.tasks.grade_submission"
 
 
-def after_commit(session: Session | scoped_session, task: str, *args: Any) -> None:
-    """Send `task(*args)` once `session` commits; drop it if the session rolls back."""
+def after_commit(session: Session | scoped_session, task: str, *args: Any, countdown: float | None = None) -> None:
+    """Send `task(*args)` once `session` commits (to run `countdown` seconds later, when given);
+    drop it if the session rolls back."""
     if isinstance(session, scoped_session):
         session = session()
     if not session.in_transaction():
         session.begin()  # so that a rollback before the commit has a transaction to end, and drops the job
-    session.info.setdefault(_PENDING, []).append((task, args))
+    session.info.setdefault(_PENDING, []).append((task, args, countdown))
 
 
 def enqueue_grading(session: Session | scoped_session, submission_id: int) -> None:
@@ -41,10 +42,10 @@ def celery_app() -> Celery:
     return current_app.extensions["celery"]
 
 
-def send_now(task: str, *args: Any) -> bool:
+def send_now(task: str, *args: Any, countdown: float | None = None) -> bool:
     """Publish one job; False (and a log line) when the broker is unreachable."""
     try:
-        celery_app().send_task(task, args=list(args), retry=True,
+        celery_app().send_task(task, args=list(args), countdown=countdown, retry=True,
                                retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.5})
     except Exception:  # noqa: BLE001 - any broker failure: the sweeper re-sends from the database
         log.warning("could not send %s%r; the sweeper will re-send it", task, args, exc_info=True)
@@ -54,8 +55,8 @@ def send_now(task: str, *args: Any) -> bool:
 
 def _send_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, [])
-    for task, args in pending:
-        send_now(task, *args)
+    for task, args, countdown in pending:
+        send_now(task, *args, countdown=countdown)
 
 
 def _drop_pending(session: Session) -> None:

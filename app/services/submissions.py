@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Assignment, Course, Enrolment, Extension, Submission, SubmissionStatus, User, utcnow
-from app.services import deadlines, jobs
+from app.services import deadlines, jobs, webhook_outbox
 from app.services.errors import ServiceError
+from app.services.webhook_events import SUBMISSION_RECEIVED
 from graders.submission import MAX_BYTES, SubmissionError, decode_submission
 
 ATTEMPT_RETRIES = 3
@@ -159,5 +160,8 @@ def stage(user: User, course_code: str, assignment_name: str, data: bytes, filen
         except IntegrityError:
             continue  # another upload took this attempt number: count again
         jobs.enqueue_grading(db.session, submission.id)
+        # In this transaction: the event exists exactly when the submission does.
+        webhook_outbox.submission_event(SUBMISSION_RECEIVED, submission.id,
+                                        webhook_outbox.subscribed(assignment.course_id, SUBMISSION_RECEIVED))
         return submission
     raise SubmissionRejected("too many uploads at the same moment; try again")
