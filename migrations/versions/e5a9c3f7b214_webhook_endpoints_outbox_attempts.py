@@ -4,7 +4,7 @@ exact body bytes of each event for each endpoint, with its delivery state) and e
 attempt.
 
 Revision ID: e5a9c3f7b214
-Revises: c41d8e2f5a07
+Revises: d52e9f3a6b18
 Create Date: 2026-12-04
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "e5a9c3f7b214"
-down_revision = "c41d8e2f5a07"
+down_revision = "d52e9f3a6b18"
 branch_labels = None
 depends_on = None
 
