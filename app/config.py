@@ -121,6 +121,7 @@ def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str
             "worker.tasks.sweep_stuck_submissions": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},
             "worker.tasks.deliver_webhook": {"queue": WEBHOOK_QUEUE, "routing_key": WEBHOOK_QUEUE},
             "worker.tasks.sweep_webhooks": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},
+            "worker.tasks.prune_idempotency_keys": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},
         },
         beat_schedule={
             "sweep-stuck-submissions": {
@@ -133,6 +134,12 @@ def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str
                 "task": "worker.tasks.sweep_webhooks",
                 "schedule": sweep_interval,
                 "options": {"expires": max(sweep_interval, 1.0)},
+            },
+            # Idempotency keys only need to outlive an integration's retries; hourly is plenty.
+            "prune-idempotency-keys": {
+                "task": "worker.tasks.prune_idempotency_keys",
+                "schedule": 3600.0,
+                "options": {"expires": 3600.0},
             },
         },
         beat_schedule_filename=str(instance / "celerybeat-schedule"),
@@ -234,6 +241,8 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WORKER_HEARTBEAT": _float("NABLAGRADE_WORKER_HEARTBEAT", 5.0),
         "WORKER_STALE": _float("NABLAGRADE_WORKER_STALE", 30.0),
         "RUNNING_LIMIT": float(TASK_TIME_LIMIT + 60),
+        # An API Idempotency-Key is honoured this long (seconds); older keys are pruned hourly.
+        "IDEMPOTENCY_KEY_TTL": _float("NABLAGRADE_IDEMPOTENCY_KEY_TTL", 86400.0),
         "ASSIGNMENTS_COURSE": os.environ.get("NABLAGRADE_COURSE", "DEMO"),
         # The catalogue's folder of assignment files (app.services.assignments); unset, the folder
         # the installed `nablagrade.assignments` entry point names (the repository's assignments/).

@@ -10,7 +10,7 @@ from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from app.config import TASK_SOFT_TIME_LIMIT, TASK_TIME_LIMIT
-from app.services import grading, webhook_delivery
+from app.services import grading, integrations, webhook_delivery
 from worker import heartbeat
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,13 @@ def sweep_stuck_submissions() -> dict[str, Any]:
         log.warning("sweeper: re-sent %d queued, rescued %d running (queue depth %s)",
                     report.resent_queued, report.rescued_running, report.queue_depth)
     return {"resent_queued": report.resent_queued, "rescued_running": report.rescued_running}
+
+
+@shared_task(name="worker.tasks.prune_idempotency_keys", acks_late=True, ignore_result=True,
+             soft_time_limit=60, time_limit=90)
+def prune_idempotency_keys() -> int:
+    """Beat job: drop API idempotency keys past their time to live."""
+    return integrations.prune_idempotency_keys()
 
 
 @shared_task(name="worker.tasks.deliver_webhook", acks_late=True, reject_on_worker_lost=True, ignore_result=True,

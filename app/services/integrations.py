@@ -7,15 +7,17 @@ never "forbidden", so a token learns nothing about other courses."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import ApiToken, Assignment, Course, Enrolment, IdempotencyKey, Role, Submission, User
+from app.models import ApiToken, Assignment, Course, Enrolment, IdempotencyKey, Role, Submission, User, utcnow
 from app.services import people, submissions
 from app.services.errors import NotFound, ServiceError
 
@@ -179,3 +181,12 @@ def submit(token: ApiToken, assignment_id: int, external_id: str, data: bytes, f
         db.session.rollback()
         raise
     return Submitted(submission, replayed=False)
+
+
+def prune_idempotency_keys(now: dt.datetime | None = None) -> int:
+    """Forget keys older than IDEMPOTENCY_KEY_TTL, so the table does not grow with every POST.
+    A retry that late is a new request: the integration has long since seen the first answer."""
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=current_app.config["IDEMPOTENCY_KEY_TTL"])
+    pruned = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff)).rowcount
+    db.session.commit()
+    return pruned or 0

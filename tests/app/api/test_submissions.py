@@ -5,11 +5,11 @@ import datetime as dt
 import io
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Enrolment, IdempotencyKey, Role, Submission, SubmissionStatus, User, utcnow
-from app.services import people, tokens
+from app.services import integrations, people, tokens
 from tests.app.api.test_auth import assert_problem
 from tests.support.servers import CORRECT
 
@@ -178,3 +178,19 @@ def test_status_has_an_etag_and_a_result_waits_for_grading(client, bearer, make_
     assert client.get(f"{url}/result", headers=bearer | {"If-None-Match": result.headers["ETag"]}).status_code == 304
     reader = {"Authorization": f"Bearer {make_token(tokens.RESULTS_READ)}"}
     assert client.get(url, headers=reader).get_json()["external_user_id"] == "u1"
+
+
+def test_idempotency_keys_past_their_time_to_live_are_pruned(client, bearer, ids, app_context):
+    first = post(client, bearer, ids["t1"], key="old", code=CORRECT, external_user_id="u1").get_json()["id"]
+    post(client, bearer, ids["t1"], key="fresh", code=CORRECT + "\n# 2", external_user_id="u1")
+    ttl = dt.timedelta(seconds=app_context.config["IDEMPOTENCY_KEY_TTL"])
+    db.session.execute(update(IdempotencyKey).where(IdempotencyKey.key == "old")
+                       .values(created_at=utcnow() - ttl - dt.timedelta(minutes=1)))
+    db.session.commit()
+    assert integrations.prune_idempotency_keys() == 1
+    assert set(db.session.scalars(select(IdempotencyKey.key))) == {"fresh"}
+    # The pruned key is a new request now; the fresh one still replays.
+    again = post(client, bearer, ids["t1"], key="old", code=CORRECT, external_user_id="u1")
+    assert again.status_code == 202 and again.get_json()["id"] != first
+    assert post(client, bearer, ids["t1"], key="fresh", code=CORRECT + "\n# 2",
+                external_user_id="u1").headers["Idempotent-Replayed"] == "true"
