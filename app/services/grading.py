@@ -28,6 +28,7 @@ from app.models import (
     Course,
     Extension,
     LatePolicy,
+    ScorePolicy,
     Submission,
     SubmissionStatus,
     User,
@@ -101,7 +102,7 @@ EXTENSIONS = Extension.__table__
 LATE_TERMS = (
     select(SUBMISSIONS.c.submitted_at, ASSIGNMENTS.c.due, ASSIGNMENTS.c.late_policy, ASSIGNMENTS.c.late_penalty_per_day,
            EXTENSIONS.c.due, ASSIGNMENTS.c.course_id, SUBMISSIONS.c.assignment_id, SUBMISSIONS.c.user_id,
-           SUBMISSIONS.c.grade_count, SUBMISSIONS.c.score)
+           SUBMISSIONS.c.grade_count, SUBMISSIONS.c.score, ASSIGNMENTS.c.score_policy)
     .join(ASSIGNMENTS, ASSIGNMENTS.c.id == SUBMISSIONS.c.assignment_id)
     .outerjoin(EXTENSIONS, and_(EXTENSIONS.c.assignment_id == SUBMISSIONS.c.assignment_id,
                                 EXTENSIONS.c.user_id == SUBMISSIONS.c.user_id))
@@ -184,7 +185,8 @@ class _RegradeWatch:
             return None
         rows = webhook_outbox.as_before_regrade(webhook_outbox.standings(terms.assignment_id, terms.user_id),
                                                 submission_id, terms.score)
-        return cls(terms.assignment_id, terms.user_id, webhook_outbox.counted_score(rows), endpoints)
+        policy = ScorePolicy(terms.score_policy)
+        return cls(terms.assignment_id, terms.user_id, webhook_outbox.counted_score(rows, policy), endpoints)
 
 
 def _announce(submission_id: int, course_id: int, event_type: str, regrade: _RegradeWatch | None) -> None:

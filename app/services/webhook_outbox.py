@@ -22,6 +22,7 @@ from app.models import (
     EndpointState,
     Enrolment,
     MessageStatus,
+    ScorePolicy,
     Submission,
     SubmissionStatus,
     WebhookEndpoint,
@@ -132,9 +133,9 @@ def standings(assignment_id: int, user_id: int) -> list[Standing]:
             for row in db.session.execute(STANDINGS, {"assignment_id": assignment_id, "user_id": user_id})]
 
 
-def counted_score(rows: list[Standing]) -> tuple[int | None, float | None]:
+def counted_score(rows: list[Standing], policy: ScorePolicy) -> tuple[int | None, float | None]:
     """(submission id, score) that counts, by the one rule of app.services.results."""
-    chosen = results.counted(rows)  # type: ignore[arg-type]  # duck-typed: status and attempt
+    chosen = results.counted(rows, policy)  # type: ignore[arg-type]  # duck-typed: status, attempt, score
     return (chosen.id, chosen.score) if chosen is not None else (None, None)
 
 
@@ -157,7 +158,7 @@ def grade_updated(assignment_id: int, user_id: int, before: tuple[int | None, fl
     if not endpoints:
         return []
     rows = standings(assignment_id, user_id)
-    after = counted_score(rows)
+    after = counted_score(rows, ScorePolicy(assignment.score_policy))
     if after == before:
         return []
     counted = next((r for r in rows if r.id == after[0]), None)

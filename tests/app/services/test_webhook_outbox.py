@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Course, MessageStatus, Role, SubmissionStatus, WebhookMessage
+from app.models import Course, MessageStatus, Role, ScorePolicy, SubmissionStatus, WebhookMessage
 from app.services import courses, grading, people, submissions, webhook_endpoints, webhook_outbox
 from app.services.webhook_events import EVENTS
 from tests.support.servers import CORRECT
@@ -148,8 +148,9 @@ def test_counted_score_follows_the_results_rule(student):
     rows = [webhook_outbox.Standing(1, 1, SubmissionStatus.GRADED, 5.0),
             webhook_outbox.Standing(2, 2, SubmissionStatus.ERROR, None),
             webhook_outbox.Standing(3, 3, SubmissionStatus.QUEUED, None)]
-    assert webhook_outbox.counted_score(rows) == (1, 5.0)
-    assert webhook_outbox.counted_score(webhook_outbox.as_before_regrade(rows, 3, 7.0)) == (3, 7.0)
+    assert webhook_outbox.counted_score(rows, ScorePolicy.LATEST) == (1, 5.0)
+    assert webhook_outbox.counted_score(webhook_outbox.as_before_regrade(rows, 3, 7.0), ScorePolicy.LATEST) == (3, 7.0)
+    assert webhook_outbox.counted_score(webhook_outbox.as_before_regrade(rows, 3, 4.0), ScorePolicy.BEST) == (1, 5.0)
 
 
 def test_a_web_student_without_an_lms_id_is_named_null(course, endpoint):
