@@ -233,6 +233,9 @@ class Submission(db.Model):
     score: Mapped[float | None]  # the final score: after any late penalty, as the result document says
     raw_score: Mapped[float | None]  # what the checks earned, before the late penalty
     max_score: Mapped[float | None]
+    # A staff override in force (its history is in score_overrides): it replaces `score` wherever
+    # a score counts, and a regrade, which writes `score`, leaves it alone.
+    override_score: Mapped[float | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     engine_version: Mapped[str | None] = mapped_column(String(32))
     spec_digest: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the assignment file that graded it
@@ -249,8 +252,31 @@ class Submission(db.Model):
     assignment: Mapped[Assignment] = relationship()
     user: Mapped[User] = relationship()
 
+    @property
+    def effective_score(self) -> float | None:
+        """The score that counts for this submission: the override when there is one."""
+        return self.override_score if self.override_score is not None else self.score
+
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.status.value}>"
+
+
+class ScoreOverride(db.Model):
+    """One change of a submission's overridden score, by whom and why: the audit trail behind
+    Submission.override_score. `score` None records an override taken back."""
+
+    __tablename__ = "score_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float | None]
+    previous_score: Mapped[float | None]  # the score that counted just before
+    comment: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    submission: Mapped[Submission] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
 
 class PasswordTokenPurpose(enum.StrEnum):

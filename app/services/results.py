@@ -46,7 +46,12 @@ class StudentResult:
 
     @property
     def final(self) -> float | None:
-        return self.counted.score if self.counted is not None else None
+        """The score that counts: a staff override when there is one (Submission.effective_score)."""
+        return self.counted.effective_score if self.counted is not None else None
+
+    @property
+    def overridden(self) -> bool:
+        return self.counted is not None and self.counted.override_score is not None
 
     @property
     def raw(self) -> float | None:
@@ -58,6 +63,8 @@ class StudentResult:
 
     @property
     def penalty(self) -> float | None:
+        if self.overridden:
+            return 0.0  # staff set the score itself: no late penalty is taken from it
         raw, final = self.raw, self.final
         return None if raw is None or final is None else round(raw - final, 4)
 

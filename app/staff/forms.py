@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, SubmitField, widgets
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.services import tokens
 
@@ -18,3 +26,34 @@ class TokenForm(FlaskForm):
         option_widget=widgets.CheckboxInput(), widget=widgets.ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one scope.")])
     submit = SubmitField("Create token")
+
+
+class OverrideForm(FlaskForm):
+    score = DecimalField("New score", places=None,
+                         description="Replaces the score that counts, late penalty included; kept across regrades.",
+                         validators=[InputRequired("Enter the score, from 0 to the maximum."),
+                                     NumberRange(min=0, message="The score cannot be negative.")])
+    comment = TextAreaField("Comment for the student", description="Required: the student sees it with the new score.",
+                            validators=[DataRequired("Say why: the student sees this comment."),
+                                        Length(max=2000, message="Keep the comment under 2000 characters.")])
+    submit = SubmitField("Override the score")
+
+
+class ClearOverrideForm(FlaskForm):
+    comment = TextAreaField("Why the graded score counts again",
+                            validators=[DataRequired("Say why: the student sees this comment."), Length(max=2000)])
+    submit = SubmitField("Take the override back")
+
+
+class ExtensionForm(FlaskForm):
+    due = DateTimeLocalField("New due date (UTC)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                             description="Replaces the assignment's due date for this student only, in UTC.",
+                             validators=[InputRequired("Choose the new due date and time (UTC).")])
+    reason = StringField("Reason (optional)", validators=[Optional(), Length(max=500)])
+    submit = SubmitField("Grant the extension")
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something (revoke an extension, commit a regrade): the CSRF token only."""
+
+    submit = SubmitField("Confirm")

@@ -291,6 +291,77 @@ STAFF_PAGES = [
          args=lambda w: {**course_args(w), "token_id": new_token_id(w.other_course)}, label="another course's token"),
 ]
 
+
+# ---- staff: one assignment's pages -------------------------------------------------------------------
+def this_assignment(w: World) -> dict[str, Any]:
+    return {**course_args(w), "assignment_id": w.assignment.id}
+
+
+def foreign_assignment(w: World) -> dict[str, Any]:
+    """Another course's assignment asked for under this course's code."""
+    return {**course_args(w), "assignment_id": w.other_assignment.id}
+
+
+def the_student(w: World) -> dict[str, Any]:
+    return {**this_assignment(w), "user_id": w.users["student"].id}
+
+
+def with_extension(w: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from app.services import deadlines
+    deadlines.grant_extension(w.course.code, w.assignment.name, w.users["student"].email,
+                              dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
+    return the_student(w)
+
+
+def this_submission(w: World) -> dict[str, Any]:
+    return {**course_args(w), "submission_id": w.submission.id}
+
+
+def foreign_submission(w: World) -> dict[str, Any]:
+    return {**course_args(w), "submission_id": w.other_submission.id}
+
+
+EXTENSION = {"due": "2030-01-02T09:30", "reason": "illness"}
+OVERRIDE = {"score": "0.5", "comment": "partial credit for the derivation"}
+STAFF_ACTION = redirect_instead_of_ok(STAFF)
+STAFF_INVALID = cells(LOGIN, NOT_FOUND, NOT_FOUND, INVALID, NOT_FOUND, INVALID)
+
+ASSIGNMENT_PAGES = [
+    Case("staff.assignment", STAFF, args=this_assignment),
+    Case("staff.assignment", NOBODY, args=foreign_assignment, label="another course's assignment"),
+    Case("staff.students", STAFF, args=this_assignment),
+    Case("staff.students", NOBODY, args=foreign_assignment, label="another course's assignment"),
+    Case("staff.student", STAFF, args=the_student),
+    Case("staff.student", NOBODY, args=lambda w: {**this_assignment(w), "user_id": w.other_course_student.id},
+         label="another course's student"),
+    Case("staff.student", NOBODY, args=lambda w: {**this_assignment(w), "user_id": w.users["ta"].id},
+         label="a TA is no student"),
+    Case("staff.grant_extension", STAFF_ACTION, method="POST", args=the_student, data=lambda w: EXTENSION),
+    Case("staff.grant_extension", STAFF_INVALID, method="POST", args=the_student, label="no date: errors"),
+    Case("staff.grant_extension", NOBODY, method="POST", data=lambda w: EXTENSION,
+         args=lambda w: {**this_assignment(w), "user_id": w.other_course_student.id}, label="another course's student"),
+    Case("staff.grant_extension", NOBODY, method="POST", data=lambda w: EXTENSION,
+         args=lambda w: {**foreign_assignment(w), "user_id": w.users["student"].id}, label="another course's assignment"),
+    Case("staff.revoke_extension", STAFF_ACTION, method="POST", args=with_extension),
+    Case("staff.revoke_extension", NOBODY, method="POST", args=the_student, label="no extension to revoke"),
+    Case("staff.submission", STAFF, args=this_submission),
+    Case("staff.submission", NOBODY, args=foreign_submission, label="another course's submission"),
+    Case("staff.override", STAFF_ACTION, method="POST", args=this_submission, data=lambda w: OVERRIDE),
+    Case("staff.override", STAFF_INVALID, method="POST", args=this_submission, label="no comment: errors",
+         data=lambda w: {"score": "0.5"}),
+    Case("staff.override", NOBODY, method="POST", args=foreign_submission, data=lambda w: OVERRIDE,
+         label="another course's submission"),
+    Case("staff.clear_override", STAFF_INVALID, method="POST", args=this_submission, label="no comment: errors"),
+    Case("staff.clear_override", NOBODY, method="POST", args=foreign_submission, label="another course's submission"),
+    Case("staff.export_gradebook", STAFF, args=this_assignment),
+    Case("staff.export_gradebook", STAFF, args=lambda w: {**this_assignment(w), "layout": "canvas"}, label="canvas"),
+    Case("staff.export_gradebook", NOBODY, args=foreign_assignment, label="another course's assignment"),
+    Case("staff.export_checks", STAFF, args=this_assignment),
+    Case("staff.export_checks", NOBODY, args=foreign_assignment, label="another course's assignment"),
+]
+
 # ---- api (/api/v1, bearer tokens: see the module's docstring for what the columns mean) ---------------
 TOKEN = cells(UNAUTHORIZED, OK, OK, OK, NOT_FOUND, OK)  # an object of the course
 OTHER_TOKEN = cells(UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND)  # one of the other course
@@ -341,7 +412,7 @@ STYLEGUIDE = [
     Case("styleguide.regrade", redirect_instead_of_ok(PUBLIC), method="POST"),
 ]
 
-TABLE: list[Case] = [*MAIN, *AUTH, *STUDENT, *STAFF_PAGES, *API, *STYLEGUIDE]
+TABLE: list[Case] = [*MAIN, *AUTH, *STUDENT, *STAFF_PAGES, *ASSIGNMENT_PAGES, *API, *STYLEGUIDE]
 
 # Routes that no visitor can be refused (files of the app's own static folder).
 UNGUARDED = {("static", "GET")}
@@ -352,7 +423,12 @@ def fresh_request(client: Any, *args: Any, **kwargs: Any) -> Any:
     would otherwise lend it to every request, and Flask-Login keeps the user in its `g`: after one
     request logs out, the next would still see that."""
     with client.application.app_context():
-        return client.open(*args, **kwargs)
+        response = client.open(*args, **kwargs)
+        if response.is_streamed:
+            # Read a streamed body (a CSV export) while the context its generator runs in is there.
+            response.make_sequence()
+            response.close()
+        return response
 
 
 def log_in(client: Any, user: User | None) -> str:
