@@ -222,7 +222,7 @@ def dashboard(assignment: Assignment) -> Dashboard:
             stats[pid].diagnoses_ever.update(codes)
         for pid, names in ever_mistakes.items():
             stats[pid].mistakes_ever.update(names)
-        counted = results.counted(mine)
+        counted = results.counted(mine, assignment.score_policy)
         if counted is None:
             continue
         graded += 1

@@ -92,8 +92,8 @@ def _rows_for(assignment: Assignment, people: Sequence[tuple[User, str | None]],
         mine[submission.user_id].append(submission)
     extensions = {e.user_id: e for e in db.session.scalars(
         select(Extension).where(Extension.assignment_id == assignment.id, Extension.user_id.in_(ids)))}
-    return [StudentRow(user, external, mine[user.id], results.counted(mine[user.id]), extensions.get(user.id),
-                       assignment.max_score) for user, external in people]
+    return [StudentRow(user, external, mine[user.id], results.counted(mine[user.id], assignment.score_policy),
+                       extensions.get(user.id), assignment.max_score) for user, external in people]
 
 
 def _students(assignment: Assignment) -> Any:

@@ -22,13 +22,21 @@ POLICIES = tuple(p.value for p in ScorePolicy)
 def counted(submissions: Sequence[Submission], policy: ScorePolicy = ScorePolicy.LATEST) -> Submission | None:
     """The submission whose score counts, of one student's submissions to one assignment:
     under `latest` the most recent graded one, even if lower; under `best` the highest final
-    score, the later attempt on a tie. Queued, running and failed ones never count."""
+    score (a staff override counting as the submission's score), the later attempt on a tie. Queued, running and failed ones never count."""
     graded = [s for s in submissions if s.status is SubmissionStatus.GRADED]
     if not graded:
         return None
     if policy is ScorePolicy.BEST:
-        return max(graded, key=lambda s: (s.score if s.score is not None else float("-inf"), s.attempt))
+        return max(graded, key=lambda s: (_final(s), s.attempt))
     return max(graded, key=lambda s: s.attempt)
+
+
+def _final(submission: Submission) -> float:
+    """The score a submission counts with: a staff override wins over the graded score. (Read
+    with getattr: callers may pass lighter rows that carry status, attempt and score only.)"""
+    override = getattr(submission, "override_score", None)
+    score = override if override is not None else submission.score
+    return score if score is not None else float("-inf")
 
 
 @dataclass(frozen=True)

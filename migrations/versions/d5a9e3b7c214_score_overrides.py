@@ -2,7 +2,7 @@
 change of it (who, when, the score before and after, the required comment).
 
 Revision ID: d5a9e3b7c214
-Revises: c41d8e2f5a07
+Revises: e5a9c3f7b214
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d5a9e3b7c214"
-down_revision = "c41d8e2f5a07"
+down_revision = "e5a9c3f7b214"
 branch_labels = None
 depends_on = None
 

@@ -154,3 +154,18 @@ def test_exports_fetch_students_in_batches_through_a_streaming_cursor(course, cl
     assert streamed == [True]  # one query for the students, on a server-side cursor
     assert len(rest) == 2  # 9 students in batches of 3: each batch its own chunk
     assert len(_rows([first, *rest])) == 1 + 9
+
+
+def test_under_the_best_policy_an_overridden_attempt_competes_with_its_override(course, classroom):
+    from app.models import ScorePolicy
+
+    assignment = t1(course)
+    assignment.score_policy = ScorePolicy.BEST
+    db.session.commit()
+    bob = classroom["bob"]
+    first, second = gradebook.rows_for_student(assignment, bob).submissions  # attempt order
+    assert first.score < second.score == 25
+    assert results.standings(assignment, bob)[0].counted.id == second.id  # 25 beats the first attempt
+    overrides.set_override(second, first.score / 2, "copied", by=bob)
+    assert results.standings(assignment, bob)[0].counted.id == first.id  # now the first attempt is higher
+    assert results.standings(assignment, bob)[0].final == first.score
