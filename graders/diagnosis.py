@@ -195,7 +195,22 @@ def diagnose_values(
             return error, Diagnosis(Code.DIAGONAL_ONLY, f"{label} has only its diagonal: every output depends on every "
                                    "input, so the off-diagonal entries d y_j / d x_i (i != j) are not zero")
     where = f": {_largest_error(got, want)}" if visible else ""
-    return error, Diagnosis(Code.WRONG_VALUE, f"{label} is wrong{detail}{where}")
+    message = f"{label} is wrong{detail}{where}"
+    if stability and visible:
+        message += _zeros_at_large_inputs(got, want)
+    return error, Diagnosis(Code.WRONG_VALUE, message)
+
+
+def _zeros_at_large_inputs(got: np.ndarray, want: np.ndarray) -> str:
+    """On a stability trial, entries that are exactly 0 where the expected value is
+    not are what an underflow (or an overflow turned into 0 further on) leaves."""
+    scale = float(np.max(np.abs(want))) if want.size else 0.0
+    lost = (got == 0) & (np.abs(want) > 1e-3 * scale)
+    if scale == 0.0 or not np.any(lost):
+        return ""
+    count = int(np.count_nonzero(lost))
+    entries = "1 entry is" if count == 1 else f"{count} entries are"
+    return f". {entries} 0 where the expected value is not: {UNDERFLOW_HINT}"
 
 
 OVERFLOW_HINT = ("overflows or underflows at large inputs: use a numerically stable form "

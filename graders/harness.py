@@ -391,7 +391,9 @@ def _call_torch_function(cls: Any, args: list[Any]) -> tuple[dict[str, Any], dic
     x_array, grad_output = args
     x = torch.tensor(x_array, dtype=torch.float64, requires_grad=True)
     y = cls.apply(x)
-    (gx,) = torch.autograd.grad(y, x, torch.tensor(grad_output, dtype=torch.float64))
+    # allow_unused: a backward that returns None is the student's missing `return`, reported
+    # as such by the type check, not as torch's "appears to not have been used in the graph".
+    (gx,) = torch.autograd.grad(y, x, torch.tensor(grad_output, dtype=torch.float64), allow_unused=True)
     check_point = torch.tensor(x_array, dtype=torch.float64, requires_grad=True)
     try:
         passed = bool(torch.autograd.gradcheck(cls.apply, (check_point,), eps=1e-6, atol=1e-5, rtol=1e-3))

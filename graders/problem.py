@@ -8,6 +8,7 @@ variants from that declaration.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -162,6 +163,7 @@ def all_problems() -> list[Problem]:
 
 
 _bank_loaded = False
+_BANK_LOCK = threading.RLock()
 
 
 def _load_bank() -> None:
@@ -171,6 +173,9 @@ def _load_bank() -> None:
     global _bank_loaded
     if _bank_loaded:
         return
-    _bank_loaded = True
-    for entry in entry_points(group="nablagrade.problems"):
-        entry.load()
+    with _BANK_LOCK:  # threads grading at once must not see a half-loaded bank
+        if _bank_loaded:
+            return
+        for entry in entry_points(group="nablagrade.problems"):
+            entry.load()
+        _bank_loaded = True

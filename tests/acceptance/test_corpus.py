@@ -1,11 +1,18 @@
-"""Acceptance: `nablagrade check --json` on a corpus of student files kept apart
-from the problem authors' own tests.
+"""Acceptance: student files kept apart from the problem authors' own tests,
+graded as the service grades them.
 
 Each file under corpus/<problem_id>/ starts with a header line
-`# expect: ok` (full marks, exit 0) or `# expect: <diagnosis code>` (less than
-full marks, exit 1, and that code as the problem's diagnosis, i.e. the first
-failing check's). The real CLI runs as a subprocess, a few at a time, once per
-test session for the files the session selected.
+`# expect: ok` (full marks) or `# expect: <diagnosis code>` (less than full
+marks, and that code as the problem's diagnosis, i.e. the first failing
+check's). Optional headers:
+- `# message: <words>`: words the first failing check's message must contain;
+- `# flags: none`: graded as `nablagrade check FILE` without --problem, on the
+  problems the engine detects in the file (the corpus folder's problem must be
+  among them).
+Files that cannot carry a header (an empty file) are listed in HEADERLESS.
+
+Every selected file is graded once per session through ONE sandbox runner (the
+worker's path: warm parents, a fresh child per job), a few threads at a time.
 """
 
 from __future__ import annotations
@@ -22,15 +29,27 @@ from typing import Any
 
 import pytest
 
+from graders.assignment import ad_hoc
 from graders.diagnosis import Code
+from graders.engine import detect_problems, grade_source
+from graders.problem import all_problems, get_problem
+from graders.runner import Runner
+from graders.submission import read_submission
 
 CORPUS = Path(__file__).parent / "corpus"
 CLI = Path(sys.executable).parent / "nablagrade"
 HEADER = re.compile(r"^# expect: ([a-z_]+)\s*$", re.MULTILINE)
-PARALLEL = 3  # CLI processes at once: each is mostly numpy/torch start-up, so 3 keeps 2 cores busy
-# The customer's path: the real sandbox. ACCEPTANCE_NO_SANDBOX=1 runs the corpus without it (faster, for debugging).
-SANDBOX_FLAGS = ["--no-sandbox"] if os.environ.get("ACCEPTANCE_NO_SANDBOX") == "1" else []
-RUN_LIMIT = 120  # seconds for one CLI run; the engine's own per-call timeout is far shorter
+MESSAGE = re.compile(r"^# message: (.+?)\s*$", re.MULTILINE)
+NO_FLAGS = re.compile(r"^# flags: none\s*$", re.MULTILINE)
+PARALLEL = 2  # jobs at once through the shared runner (one warm parent per kind and thread)
+# The customer's path: the real sandbox. ACCEPTANCE_NO_SANDBOX=1 grades without it (for debugging).
+NO_SANDBOX = os.environ.get("ACCEPTANCE_NO_SANDBOX") == "1"
+
+# Files with no room for a header: (expected diagnosis, words of its message).
+HEADERLESS: dict[str, tuple[str, str]] = {
+    "sigmoid/empty_file.py": ("missing_function", "your file is empty"),
+    "softmax/blank_lines_only.py": ("missing_function", "your file is empty"),
+}
 
 # Files on which the engine's verdict or diagnosis is wrong today, with what it
 # says and what it should say. strict=True: once the engine is fixed the xfail
@@ -43,30 +62,38 @@ class CorpusFile:
     problem: str
     path: Path
     expect: str  # "ok" or a diagnosis code
+    message: str = ""
+    detected: bool = False  # graded without --problem
 
     @property
     def key(self) -> str:
         return f"{self.problem}/{self.path.name}"
 
 
-def read_expectation(path: Path) -> str:
-    match = HEADER.search(path.read_text(encoding="utf-8-sig"))
+def read_corpus_file(path: Path) -> CorpusFile:
+    key = f"{path.parent.name}/{path.name}"
+    if key in HEADERLESS:
+        expect, message = HEADERLESS[key]
+        return CorpusFile(path.parent.name, path, expect, message)
+    text = path.read_text(encoding="utf-8-sig")
+    match = HEADER.search(text)
     if match is None:
         raise ValueError(f"{path} has no '# expect: ...' header")
-    return match.group(1)
+    words = MESSAGE.search(text)
+    return CorpusFile(path.parent.name, path, match.group(1), words.group(1) if words else "",
+                      NO_FLAGS.search(text) is not None)
 
 
 def corpus_files() -> list[CorpusFile]:
-    return [CorpusFile(path.parent.name, path, read_expectation(path)) for path in sorted(CORPUS.glob("*/*.py"))]
+    return [read_corpus_file(path) for path in sorted(CORPUS.glob("*/*.py"))]
 
 
-def run_check(item: CorpusFile) -> subprocess.CompletedProcess[str]:
-    """`nablagrade check FILE --problem ID --json`; a hung CLI fails only its own test."""
-    command = [str(CLI), "check", str(item.path), "--problem", item.problem, "--json", *SANDBOX_FLAGS]
-    try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=RUN_LIMIT, check=False)
-    except subprocess.TimeoutExpired:
-        return subprocess.CompletedProcess(command, -1, "", f"the CLI ran longer than {RUN_LIMIT} s")
+def grade_file(item: CorpusFile, runner: Runner) -> dict[str, Any]:
+    source = read_submission(item.path)
+    problems = detect_problems(source, all_problems()) if item.detected else [get_problem(item.problem)]
+    document = grade_source(source, ad_hoc(problems), runner=runner)
+    json.dumps(document, allow_nan=False)  # what the CLI prints: strict JSON
+    return document
 
 
 def _param(item: CorpusFile) -> Any:
@@ -78,14 +105,35 @@ FILES = corpus_files()
 
 
 @pytest.fixture(scope="session")
-def cli_results(request: pytest.FixtureRequest) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Run the CLI once for every corpus file this session selected, in parallel."""
+def corpus_results(request: pytest.FixtureRequest) -> dict[str, dict[str, Any] | BaseException]:
+    """Grade every corpus file this session selected, through one runner."""
     selected = [item.callspec.params["item"] for item in request.session.items
                 if hasattr(item, "callspec") and isinstance(item.callspec.params.get("item"), CorpusFile)]
     unique = {item.key: item for item in selected}
-    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        outcomes = dict(zip(unique, pool.map(run_check, unique.values()), strict=True))
-    return outcomes
+    if NO_SANDBOX:
+        from graders.runner import SubprocessRunner
+
+        runner: Runner = SubprocessRunner()
+        close = None
+    else:
+        from graders.sandbox import SandboxRunner
+
+        sandbox = SandboxRunner(parents=PARALLEL)
+        sandbox.self_check()
+        runner, close = sandbox, sandbox.close
+
+    def attempt(item: CorpusFile) -> dict[str, Any] | BaseException:
+        try:
+            return grade_file(item, runner)
+        except Exception as exc:  # noqa: BLE001 - reported by the file's own test
+            return exc
+
+    try:
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            return dict(zip(unique, pool.map(attempt, unique.values()), strict=True))
+    finally:
+        if close is not None:
+            close()
 
 
 def test_corpus_covers_every_problem_and_enough_styles() -> None:
@@ -97,6 +145,7 @@ def test_corpus_covers_every_problem_and_enough_styles() -> None:
     assert set(by_problem) == bank
     codes = {code.value for code in Code}
     assert {item.expect for item in FILES} <= codes | {"ok"}, "an '# expect:' header names no diagnosis code"
+    assert set(HEADERLESS) <= {item.key for item in FILES}
     for problem, items in by_problem.items():
         correct = [item for item in items if item.expect == "ok"]
         assert len(correct) >= 2, f"{problem}: fewer than 2 correct files"
@@ -104,17 +153,22 @@ def test_corpus_covers_every_problem_and_enough_styles() -> None:
 
 
 @pytest.mark.parametrize("item", [_param(item) for item in FILES])
-def test_verdict_and_diagnosis(item: CorpusFile, cli_results: dict[str, subprocess.CompletedProcess[str]]) -> None:
-    run = cli_results[item.key]
-    assert run.returncode in (0, 1), f"exit {run.returncode}: {run.stderr[-2000:]}"
-    document = json.loads(run.stdout)
-    assert [problem["id"] for problem in document["problems"]] == [item.problem]
-    problem = document["problems"][0]
+def test_verdict_and_diagnosis(item: CorpusFile, corpus_results: dict[str, dict[str, Any] | BaseException]) -> None:
+    document = corpus_results[item.key]
+    if isinstance(document, BaseException):
+        raise document
+    ids = [problem["id"] for problem in document["problems"]]
+    if item.detected:
+        assert item.problem in ids
+    else:
+        assert ids == [item.problem]
+    problem = next(problem for problem in document["problems"] if problem["id"] == item.problem)
     failing = [(check["name"], check["diagnosis"]) for check in problem["checks"] if not check["passed"]]
     if item.expect == "ok":
-        assert (run.returncode, problem["score"], failing) == (0, problem["max_score"], [])
+        assert (problem["score"], failing) == (problem["max_score"], [])
         assert document["score"] == document["max_score"]
     else:
-        assert run.returncode == 1
         assert problem["score"] < problem["max_score"]
         assert problem["diagnosis"] == item.expect, f"failing checks: {failing}"
+        first = next(check for check in problem["checks"] if not check["passed"])
+        assert item.message in first["message"], first["message"]

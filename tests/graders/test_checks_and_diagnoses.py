@@ -336,3 +336,31 @@ def test_a_scalar_where_an_array_is_expected_is_said_in_words(grade):
     result = grade("gd_trajectory", "def gd_iterates(alpha, steps):\n    return 1.0\n")
     assert result["diagnosis"] == "wrong_shape"
     assert "is a scalar but should have shape (7,)" in result["checks"][1]["message"]
+
+
+def test_zeros_left_by_an_underflow_at_large_inputs_are_named():
+    from graders.diagnosis import diagnose_values
+
+    want = np.array([[0.5, 1.0, 0.25]])
+    _, diagnosis = diagnose_values("f", np.array([[0.5, 0.0, 0.25]]), want, 1e-6, stability=True)
+    assert diagnosis.code == "wrong_value" and "1 entry is 0" in diagnosis.message and "underflowed" in diagnosis.message
+    _, regular = diagnose_values("f", np.array([[0.5, 0.0, 0.25]]), want, 1e-6, stability=False)
+    assert "underflowed" not in regular.message
+
+
+def test_a_backward_that_returns_none_is_a_missing_return(grade):
+    source = """
+    import torch
+
+    class LegendrePolynomial3(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, input):
+            return 0.5 * (5 * input ** 3 - 3 * input)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            pass
+    """
+    result = grade("legendre_p3", source)
+    assert result["diagnosis"] == "wrong_type"
+    assert "backward is None" in result["checks"][0]["message"]
