@@ -44,7 +44,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     OPENBLAS_NUM_THREADS=1 \
     FLASK_APP=app \
     NABLAGRADE_INSTANCE=/srv/nablagrade/instance \
-    NABLAGRADE_ASSIGNMENTS_DIR=/srv/nablagrade/assignments
+    NABLAGRADE_ASSIGNMENTS_DIR=/srv/nablagrade/assignments \
+    NABLAGRADE_CACHE_DIR=/srv/nablagrade/instance/references
 USER nablagrade
 EXPOSE 5000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["sh", "-c", "[ \"$NABLAGRADE_ROLE\" != web ] || curl -fsS http://127.0.0.1:5000/healthz >/dev/null"]

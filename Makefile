@@ -6,7 +6,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install test lint selftest demo bench clean prepare migrate web worker services-worker beat bench-service
 
+# The references every grading reads, computed once and stored as data (graders/reference_store.py);
+# quick when they are already there, and a changed problem gets new ones.
 install: $(STAMP)
+	$(BIN)/nablagrade warm
 
 # constraints.txt pins the Celery stack at the versions the fault tests passed with.
 $(STAMP): pyproject.toml constraints.txt scripts/install-system-packages.sh

@@ -97,6 +97,38 @@ def _selftest(args: argparse.Namespace) -> int:
     return run_selftest(select_runner(args.no_sandbox), only=args.problem, verbose=args.verbose)
 
 
+def _warm(args: argparse.Namespace) -> int:
+    from graders import reference_store
+    from graders.catalogue import Catalogue
+    from graders.preparation import warm
+
+    catalogue = Catalogue()
+    try:
+        if args.assignment:
+            specs = [catalogue.resolve(name).spec for name in args.assignment]
+        else:
+            # Every shared assignment and every course's own, then each bank problem as
+            # `check --problem` grades it.
+            paths = sorted(catalogue.root.glob("*.toml")) + sorted(catalogue.root.glob("*/*.toml"))
+            specs = [catalogue.load_path(path).spec for path in paths]
+            specs.append(ad_hoc(sorted(all_problems(), key=lambda p: p.id)))
+    except AssignmentError as exc:
+        raise UsageError(str(exc)) from None
+    done: set[tuple[str, int, int, int]] = set()
+    for spec in specs:
+        for config in spec.problems:
+            key = (config.problem.id, spec.seed, config.trials, spec.hidden_pool)
+            if key in done:
+                continue
+            done.add(key)
+            computed = warm(config.problem, spec.seed, config.trials, spec.hidden_pool)
+            if args.verbose or computed:
+                print(f"{config.problem.id}: seed {spec.seed}, {config.trials} trials, "
+                      f"{spec.hidden_pool} hidden sets: {computed} computed", flush=True)
+    print(f"references for {len(done)} problem settings are in {reference_store.cache_dir()}")
+    return EXIT_FULL
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nablagrade", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"nablagrade {__version__}")
@@ -114,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     problems = commands.add_parser("problems", help="list the problem bank")
     problems.add_argument("--json", action="store_true")
     problems.set_defaults(handler=_problems)
+
+    warm = commands.add_parser("warm", help="compute and store the references every grading reads")
+    warm.add_argument("--assignment", action="append", metavar="NAME",
+                      help="only this assignment (repeatable; default: every assignment and every bank problem)")
+    warm.add_argument("--verbose", "-v", action="store_true", help="also list the settings already stored")
+    warm.set_defaults(handler=_warm)
 
     selftest = commands.add_parser("selftest", help="prove the bank sound: solutions pass, wrong variants fail")
     selftest.add_argument("--problem", action="append", metavar="ID")

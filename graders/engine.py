@@ -6,22 +6,19 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from graders import ENGINE_VERSION, import_policy, wire
 from graders.assignment import Assignment, ProblemConfig
-from graders.checks import TrialOutcome, evaluate_trial, extract_outputs, layout_words
+from graders.checks import TrialOutcome, evaluate_trial, layout_words
 from graders.diagnosis import Code, Diagnosis
-from graders.finite_difference import validate_reference
 from graders.harness import HarnessKind
-from graders.problem import Inputs, Problem, Trial, TrialKind
-from graders.reference import reference_outputs, torch_function_outputs
+from graders.preparation import PreparedTrial, prepare, trial_rng, trials_for  # noqa: F401 - re-exported
+from graders.problem import Problem, TrialKind
 from graders.runner import (
     BUDGET,
     CALL_TIMEOUT,
@@ -36,61 +33,6 @@ from graders.runner import (
 from graders.scoring import CheckResult, ProblemResult, assign_points, result_document
 
 VISIBLE_LIMIT = 200  # entries per array shown in the visible trial's feedback
-
-
-@dataclass(frozen=True)
-class PreparedTrial:
-    trial: Trial
-    inputs: Inputs
-    expected: dict[str, np.ndarray]
-    mistakes: dict[str, dict[str, tuple[str, np.ndarray]]]  # output -> mistake -> (hint, wrong value)
-    scale_names: dict[str, float]
-
-
-def trials_for(problem: Problem, count: int) -> list[Trial]:
-    trials = [Trial(TrialKind.REGULAR, i, visible=(i == 0)) for i in range(count)]
-    if problem.stability:
-        trials += [Trial(TrialKind.STABILITY, count + case, visible=True, case=case, note=note)
-                   for case, note in enumerate(problem.stability_cases)]
-    return trials
-
-
-def trial_rng(seed: int, problem: Problem, trial: Trial, hidden_set: int = 0) -> np.random.Generator:
-    # Visible trials ignore the hidden set: every student sees the same ones.
-    stream = 0 if trial.visible else 1 + hidden_set
-    return np.random.default_rng([seed, zlib.crc32(problem.id.encode()), trial.index,
-                                  trial.kind is TrialKind.STABILITY, stream])
-
-
-@lru_cache(maxsize=4096)
-def prepare(problem: Problem, seed: int, count: int, hidden_set: int = 0) -> tuple[PreparedTrial, ...]:
-    """Inputs and validated references for every trial. The visible trials come
-    from `seed` alone (the same for every student, so feedback is comparable); the
-    hidden ones from `seed` and `hidden_set`, one of the assignment's pool of
-    hidden trial sets (see hidden_set_of). Deterministic, so a regrade of the
-    same file sees the same inputs."""
-    prepared = []
-    for trial in trials_for(problem, count):
-        inputs = problem.sample(trial_rng(seed, problem, trial, hidden_set), trial)
-        expected = reference_outputs(problem, inputs)
-        validate_reference(problem, inputs, expected, seed=trial.index)
-        mistakes: dict[str, dict[str, tuple[str, np.ndarray]]] = {}
-        for mistake in problem.mistakes:
-            arguments = [np.copy(inputs[name]) if isinstance(inputs[name], np.ndarray) else inputs[name]
-                         for name in problem.params]
-            with np.errstate(all="ignore"):
-                if problem.harness is HarnessKind.TORCH_FUNCTION:  # the mistake is an autograd.Function class
-                    value = torch_function_outputs(mistake.solution, *arguments)
-                else:
-                    value = mistake.solution(*arguments)
-                wrong, failure, _ = extract_outputs(problem, value, expected)
-            if failure is not None:
-                raise ValueError(f"{problem.id}: mistake {mistake.name!r} does not return the student format")
-            for name, array in wrong.items():
-                mistakes.setdefault(name, {})[mistake.name] = (mistake.hint, array)
-        scale_names = dict(problem.scale_names(inputs)) if problem.scale_names else {}
-        prepared.append(PreparedTrial(trial, inputs, expected, mistakes, scale_names))
-    return tuple(prepared)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,14 @@ large enough that an elementwise comparison against them rejects correct answers
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Inputs, Problem
-from graders.reference import InvalidReference, forward_value, plain_tensors
+
+if TYPE_CHECKING:
+    import torch
 
 STEP = 1e-5  # float64: error ~ eps/h + h^2 M / 6 is smallest around here (measured 6.4e-10)
 TOLERANCE = 1e-6
@@ -48,6 +50,11 @@ def validate_reference(problem: Problem, inputs: Inputs, reference: dict[str, np
     they disagree. Returns the relative error found."""
     if problem.derivative is Derivative.CUSTOM:
         return _validate_custom(problem, inputs, reference)
+    # Here, not at the top: diagnoses use relative_error without torch (graders.torch_on_demand).
+    import torch
+
+    from graders.reference import InvalidReference, forward_value, plain_tensors
+
     rng = np.random.default_rng(seed)
     predicted, measured = [], []
     tensors = plain_tensors(inputs)
@@ -67,6 +74,8 @@ def validate_reference(problem: Problem, inputs: Inputs, reference: dict[str, np
 
 def fd_gradient(f: Callable[[torch.Tensor], torch.Tensor], at: torch.Tensor) -> torch.Tensor:
     """Central-difference gradient of a scalar function of a small tensor."""
+    import torch
+
     base = at.detach().clone()
     grad = torch.zeros_like(base).reshape(-1)
     flat = base.reshape(-1)
@@ -80,6 +89,10 @@ def fd_gradient(f: Callable[[torch.Tensor], torch.Tensor], at: torch.Tensor) -> 
 
 
 def _validate_custom(problem: Problem, inputs: Inputs, reference: dict[str, np.ndarray]) -> float:
+    import torch
+
+    from graders.reference import InvalidReference
+
     measured = problem.reference(inputs, fd_gradient)
     worst = 0.0
     for name, value in reference.items():

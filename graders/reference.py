@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from graders.problem import Derivative, Inputs, Problem
+from graders.torch_on_demand import as_autograd_function
 
 torch.set_default_dtype(torch.float64)
 # References are small; intra-op threads only fight the other worker processes
@@ -53,7 +54,7 @@ def torch_function_outputs(function: Any, x: np.ndarray, grad_output: np.ndarray
     """What the torch_function harness reads from an autograd.Function class (trusted
     instructor code only): forward(x), and the gradient backward gives for grad_output."""
     point = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-    y = function.apply(point)
+    y = as_autograd_function(function).apply(point)
     (gx,) = torch.autograd.grad(y, point, torch.tensor(grad_output, dtype=torch.float64))
     return {"forward": y.detach().numpy(), "backward": gx.numpy()}
 

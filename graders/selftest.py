@@ -78,7 +78,9 @@ def solution_source(problem: Problem, solution: Callable | None = None) -> str:
     solution = solution or problem.solution
     if solution is None:
         raise ValueError(f"problem {problem.id} has no solution")
-    header = "import torch\n" if problem.harness is HarnessKind.TORCH_FUNCTION else ""
+    # The bank's classes derive from graders.torch_on_demand.AutogradFunction; a student's from torch's.
+    header = ("import torch\nfrom torch.autograd import Function as AutogradFunction\n"
+              if problem.harness is HarnessKind.TORCH_FUNCTION else "")
     header += "import numpy as np\n\n\n"
     alias = "" if solution.__name__ == problem.function else f"\n\n{problem.function} = {solution.__name__}\n"
     return header + _source_of(solution) + alias

@@ -28,9 +28,12 @@ def require_sandbox(sender: Any = None, **_: Any) -> None:
 
 
 def prepare_references(app: Any) -> None:
-    """Fill the engine's per-process `prepare` cache for every assignment file of every course."""
+    """Make sure the reference store (graders.reference_store, the cache `nablagrade warm`
+    fills) holds the visible trials and every hidden trial set of every assignment file
+    of every course, then start this process's sandbox runner."""
     from app.services import assignments
-    from graders.engine import default_runner, grade_source, prepare
+    from graders.engine import default_runner, grade_source
+    from graders.preparation import warm
 
     if not app.config.get("WARM_UP", True):
         return
@@ -46,7 +49,7 @@ def prepare_references(app: Any) -> None:
             with app.app_context():
                 spec = assignments.load_spec(course, name).spec
             for config in spec.problems:
-                prepare(config.problem, spec.seed, config.trials)
+                warm(config.problem, spec.seed, config.trials, spec.hidden_pool)
             if not runner_started:
                 # One throw-away grading starts this process's sandbox runner (its fork-server).
                 grade_source(WARM_SOURCE, spec, runner=default_runner())

@@ -1,11 +1,13 @@
 """Gradient descent on a one-example linear regression (course notes, tutorial 1: converge,
 oscillate or diverge depending on the learning rate)."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
 from graders.sampling import free_sizes
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 A linear regression without intercept, $\hat y = x w$ with $x, w \in \mathbb{R}$, is trained on

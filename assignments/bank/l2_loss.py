@@ -1,10 +1,12 @@
 """Squared error of a linear model on one example, differentiated in the weights."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, register
 from graders.sampling import column, free_sizes, rejection_sample, shows_every_mistake
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 For weights $w \in \mathbb{R}^n$, one example $x \in \mathbb{R}^n$ (both column vectors,

@@ -1,10 +1,12 @@
 """Mean squared error of a linear model on a batch, differentiated in the weights."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, register
 from graders.sampling import column, free_sizes, matrix
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 For a batch of $m$ examples stacked as the rows of $X \in \mathbb{R}^{m \times n}$,

@@ -1,12 +1,14 @@
 """A custom torch.autograd.Function for the Legendre polynomial P3 (course notes: the
 PyTorch tutorial's LegendrePolynomial3). The only bank problem that may import torch."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.harness import HarnessKind
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
 from graders.sampling import free_sizes
+from graders.torch_on_demand import AutogradFunction, torch
 
 STATEMENT = r"""
 The Legendre polynomial of degree 3 is $P_3(x) = \tfrac{1}{2}\left(5x^3 - 3x\right)$.
@@ -43,7 +45,7 @@ def reference(inputs: dict, gradient) -> dict:
     return {"forward": p3(x), "backward": backward}
 
 
-class LegendrePolynomial3(torch.autograd.Function):
+class LegendrePolynomial3(AutogradFunction):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -55,7 +57,7 @@ class LegendrePolynomial3(torch.autograd.Function):
         return grad_output * 1.5 * (5 * x**2 - 1)
 
 
-class GradOutputDropped(torch.autograd.Function):
+class GradOutputDropped(AutogradFunction):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -67,7 +69,7 @@ class GradOutputDropped(torch.autograd.Function):
         return 1.5 * (5 * x**2 - 1)
 
 
-class DerivativeConstantWrong(torch.autograd.Function):
+class DerivativeConstantWrong(AutogradFunction):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -79,7 +81,7 @@ class DerivativeConstantWrong(torch.autograd.Function):
         return grad_output * 1.5 * (5 * x**2 - 3)
 
 
-class OutputSavedInsteadOfInput(torch.autograd.Function):
+class OutputSavedInsteadOfInput(AutogradFunction):
     @staticmethod
     def forward(ctx, x):
         y = 0.5 * (5 * x**3 - 3 * x)

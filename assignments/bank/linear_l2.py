@@ -1,10 +1,12 @@
 """Gradients of ||W x + b - y||^2 in W, b and x (course notes, tutorial 1)."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
 from graders.sampling import column, free_sizes, matrix
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 A linear layer $z = W x + b$ with $W \in \mathbb{R}^{m \times n}$, $b \in \mathbb{R}^m$,

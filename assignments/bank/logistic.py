@@ -1,10 +1,12 @@
 """Gradient of the L2-regularised logistic loss (course notes, lecture on backprop)."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
 from graders.sampling import column, free_sizes, rejection_sample, shows_every_mistake
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 Logistic regression with weights $w \in \mathbb{R}^D$, an input $x \in \mathbb{R}^D$ (both

@@ -1,10 +1,12 @@
 """Backpropagation through a one-hidden-layer ReLU network with a softmax cross-entropy loss."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, TrialKind, register
 from graders.sampling import column, free_sizes, matrix, rejection_sample, shows_every_mistake, softmax
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 A one-hidden-layer network maps $x \in \mathbb{R}^{D_x}$ to class probabilities:

@@ -1,10 +1,12 @@
 """Gradient of x^T (A x + z) with a non-symmetric A (course notes, tutorial 1)."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, register
 from graders.sampling import column, free_sizes, matrix
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 For $x, z \in \mathbb{R}^n$ (column vectors, shape `(n, 1)`) and a square matrix

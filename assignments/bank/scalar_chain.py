@@ -1,13 +1,15 @@
 """Partial derivatives of y = e^(xz) + xz/ln(x) + sin(ln x)/(xz) (course notes: the
 chain-rule example worked with finite differences, symbolically and by autodiff)."""
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
 from graders.sampling import rejection_sample, shows_every_mistake
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 For real numbers $x > 1$ and $z \neq 0$ (Python floats), let

@@ -1,8 +1,10 @@
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
 from graders.sampling import free_sizes, huge_entries_of_both_signs
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 The sigmoid is $\sigma(x) = \dfrac{1}{1 + e^{-x}}$, applied elementwise.

@@ -1,8 +1,10 @@
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
 from graders.sampling import free_sizes, rejection_sample, softmax
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 The softmax of $x \in \mathbb{R}^n$ (a column vector, shape `(n, 1)`) is

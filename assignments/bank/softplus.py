@@ -1,10 +1,12 @@
 """Softplus with a sharpness parameter: its derivative is a sigmoid of beta x."""
 
+from __future__ import annotations
+
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
 from graders.sampling import free_sizes, huge_entries_of_both_signs
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 The softplus with sharpness $\beta > 0$ is

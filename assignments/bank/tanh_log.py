@@ -1,12 +1,14 @@
 """Partial derivatives of tanh(ln(1 + z 2x / sin y)) (course notes: computational graphs)."""
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
 from graders.sampling import rejection_sample, shows_every_mistake
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 For real numbers $x, y, z$ (Python floats) with $\sin y \neq 0$ and

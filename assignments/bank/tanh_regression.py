@@ -1,12 +1,14 @@
 """Gradient of (y - tanh(w x + b))^2 in w and b (course notes: the PyTorch autograd exercise)."""
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
-import torch
 
 from graders.problem import Derivative, Mistake, Problem, Returns, Trial, register
 from graders.sampling import rejection_sample, shows_every_mistake
+from graders.torch_on_demand import torch
 
 STATEMENT = r"""
 A one-unit model $\hat y = \tanh(w x + b)$ with real numbers $w, b, x, y$ (Python floats) has
