@@ -13,6 +13,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.charts import heat_map
 from app.code_diff import diff_rows
+from app.result_view import as_rows, shape_text
 
 # A year: a URL with ?v=<digest> changes whenever the file does, so it can be cached forever.
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
@@ -110,7 +111,8 @@ def time_left(moment: dt.datetime | None, now: dt.datetime | None = None) -> str
 
 def init_app(app: Flask) -> None:
     """Template helpers, static caching, and the style guide in debug and test runs."""
-    app.jinja_env.globals.update(asset_url=asset_url, heat_map=heat_map, diff_rows=diff_rows)
+    app.jinja_env.globals.update(asset_url=asset_url, heat_map=heat_map, diff_rows=diff_rows, as_rows=as_rows,
+                                 shape_text=shape_text)
     # The token base.html puts in a <meta> for htmx requests (js/live.js); CSRFProtect sets the same.
     app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
     app.jinja_env.filters.update(short_number=short_number, utc_iso=utc_iso, utc_text=utc_text, epoch_utc=epoch_utc,

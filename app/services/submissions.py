@@ -17,6 +17,8 @@ from app.services.webhook_events import SUBMISSION_RECEIVED
 from graders.submission import MAX_BYTES, SubmissionError, decode_submission
 
 ATTEMPT_RETRIES = 3
+# The same bytes again within this long is a double click or a resent form, not a new attempt.
+REPEAT_WINDOW = dt.timedelta(seconds=10)
 
 
 class SubmissionRejected(ServiceError):
@@ -29,6 +31,18 @@ class FileTooLarge(SubmissionRejected):
 
 class UnreadableFile(SubmissionRejected):
     """The file is empty, binary or not UTF-8: it cannot be Python source."""
+
+
+class NotPython(SubmissionRejected):
+    """The file's name does not end in .py."""
+
+
+class RepeatedSubmission(SubmissionRejected):
+    """The same bytes as the student's previous upload, moments after it."""
+
+    def __init__(self, message: str, previous: Submission) -> None:
+        super().__init__(message)
+        self.previous = previous
 
 
 class PastDue(SubmissionRejected):
@@ -76,6 +90,8 @@ def find_assignment(course_code: str, name: str, user: User) -> tuple[Assignment
 
 
 def read_source(data: bytes, filename: str) -> str:
+    if not filename.lower().endswith(".py"):
+        raise NotPython(f"{filename} is not a Python file: upload a file whose name ends in .py")
     try:
         source = decode_submission(data, filename)
     except SubmissionError as exc:
@@ -96,19 +112,39 @@ def late_days(assignment: Assignment, extension_due: dt.datetime | None, now: dt
     return lateness.days_late
 
 
+def day_start(now: dt.datetime) -> dt.datetime:
+    """The daily limit counts from 00:00 UTC."""
+    return now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def attempts_so_far(assignment: Assignment, user: User, now: dt.datetime) -> tuple[int, int]:
+    """(the student's last attempt number, uploads counted against today's limit): one statement."""
+    last, used_today = db.session.execute(ATTEMPTS, {"day_start": day_start(now), "assignment_id": assignment.id,
+                                                     "user_id": user.id}).one()
+    return last or 0, used_today
+
+
 def next_attempt(assignment: Assignment, user: User, now: dt.datetime) -> int:
     """The attempt number of a new upload; refuses it when today's uploads reach the daily limit.
 
-    One statement for both numbers, read after the caller has locked the student's row."""
-    day_start = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    last, used_today = db.session.execute(ATTEMPTS, {"day_start": day_start, "assignment_id": assignment.id,
-                                                     "user_id": user.id}).one()
+    Read after the caller has locked the student's row."""
+    last, used_today = attempts_so_far(assignment, user, now)
     limit = assignment.max_submissions_per_day
     if limit is not None and used_today >= limit:
         raise DailyLimitReached(
             f"you have used all {limit} submissions for {assignment.name} today; the count resets at 00:00 UTC",
-            day_start + dt.timedelta(days=1))
-    return (last or 0) + 1
+            day_start(now) + dt.timedelta(days=1))
+    return last + 1
+
+
+def refuse_repeat(assignment: Assignment, user: User, sha256: str, now: dt.datetime, window: dt.timedelta) -> None:
+    """Refuse the same bytes as the student's previous upload when it came less than `window` ago."""
+    previous = db.session.scalar(select(Submission).where(Submission.assignment_id == assignment.id,
+                                                          Submission.user_id == user.id)
+                                 .order_by(Submission.attempt.desc()).limit(1))
+    if previous is not None and previous.sha256 == sha256 and now - previous.submitted_at < window:
+        raise RepeatedSubmission(f"you sent exactly this file {max(0, int((now - previous.submitted_at).total_seconds()))} s ago "
+                                 f"(attempt {previous.attempt}); it was not sent again", previous)
 
 
 def commit_keeping_state() -> None:
@@ -123,19 +159,21 @@ def commit_keeping_state() -> None:
 
 
 def submit(user: User, course_code: str, assignment_name: str, data: bytes, filename: str = "submission.py",
-           now: dt.datetime | None = None) -> Submission:
+           now: dt.datetime | None = None, repeat_window: dt.timedelta | None = None) -> Submission:
     """Store a submission as `queued` and send its grading job after the commit.
 
     Raises SubmissionRejected (and stores nothing) for an unknown course or assignment, a user
-    not enrolled, an empty/binary/oversized/non-UTF-8 file, a late file under a no-late policy,
-    or a file over the daily limit."""
-    submission = stage(user, course_code, assignment_name, data, filename, now)
+    not enrolled, a file whose name is not .py, an empty/binary/oversized/non-UTF-8 file, a late
+    file under a no-late policy, a file over the daily limit, or (with `repeat_window`, as the
+    web form asks) the same bytes as the previous upload within that window. The API has
+    Idempotency-Key for repeats instead."""
+    submission = stage(user, course_code, assignment_name, data, filename, now, repeat_window)
     commit_keeping_state()
     return submission
 
 
 def stage(user: User, course_code: str, assignment_name: str, data: bytes, filename: str = "submission.py",
-          now: dt.datetime | None = None) -> Submission:
+          now: dt.datetime | None = None, repeat_window: dt.timedelta | None = None) -> Submission:
     """`submit` without the commit: the row is flushed in the caller's transaction (which may
     hold more, such as an API idempotency key) and its job is sent when that commits."""
     now = now or utcnow()
@@ -144,14 +182,17 @@ def stage(user: User, course_code: str, assignment_name: str, data: bytes, filen
         raise SubmissionRejected(f"you are not enrolled in {course_code}")
     source = read_source(data, filename)
     days_late = late_days(assignment, extension_due, now)
+    sha256 = hashlib.sha256(source.encode()).hexdigest()
     for _ in range(ATTEMPT_RETRIES):
         # Lock the student's row so their concurrent uploads take attempt numbers one at a time
         # and cannot both slip under the daily limit (a no-op on SQLite, which serialises writers).
         db.session.execute(LOCK_STUDENT, {"user_id": user.id})
+        if repeat_window is not None:
+            refuse_repeat(assignment, user, sha256, now, repeat_window)
         attempt = next_attempt(assignment, user, now)
         submission = Submission(
             assignment=assignment, user=user, attempt=attempt, filename=filename[:255], code=source,
-            sha256=hashlib.sha256(source.encode()).hexdigest(), late_days=days_late,
+            sha256=sha256, late_days=days_late,
             status=SubmissionStatus.QUEUED, submitted_at=now, enqueued_at=utcnow())
         try:
             # A savepoint: losing the race for an attempt number must not undo the caller's work.

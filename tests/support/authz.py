@@ -249,10 +249,46 @@ AUTH = [
 ]
 
 # ---- student ---------------------------------------------------------------------------------------
+OWNER = cells(LOGIN, OK, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN)  # the student's own work, on student pages
+ELSEWHERE = cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORBIDDEN)  # an object of another course
+
+
+def assignment_name_args(w: World) -> dict[str, Any]:
+    return {**course_args(w), "name": w.assignment.name}
+
+
+def own_submission_args(w: World) -> dict[str, Any]:
+    return {**course_args(w), "submission_id": w.submission.id}
+
+
+def foreign_submission_args(w: World) -> dict[str, Any]:
+    return {**course_args(w), "submission_id": w.other_submission.id}
+
+
 STUDENT = [
     Case("student.course", STUDENTS, args=course_args),
     Case("student.course", cells(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND),
          args=other_course_args, label="another course"),
+    Case("student.assignment", STUDENTS, args=assignment_name_args),
+    Case("student.assignment", ELSEWHERE, args=lambda w: {**course_args(w), "name": "no-such-assignment"},
+         label="an assignment the course does not have"),
+    Case("student.assignment", cells(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND),
+         args=lambda w: {**other_course_args(w), "name": w.other_assignment.name}, label="another course"),
+    Case("student.starter", STUDENTS, args=assignment_name_args),
+    Case("student.starter", cells(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND),
+         args=lambda w: {**other_course_args(w), "name": w.other_assignment.name}, label="another course"),
+    Case("student.submit", cells(LOGIN, INVALID, INVALID, FORBIDDEN, NOT_FOUND, FORBIDDEN), method="POST",
+         args=assignment_name_args, label="no file: errors, nothing stored"),
+    Case("student.submit", cells(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND), method="POST",
+         args=lambda w: {**other_course_args(w), "name": w.other_assignment.name}, label="another course"),
+    Case("student.submission", OWNER, args=own_submission_args),
+    Case("student.submission", ELSEWHERE, args=foreign_submission_args, label="another course's submission"),
+    Case("student.status", OWNER, args=own_submission_args),
+    Case("student.status", ELSEWHERE, args=foreign_submission_args, label="another course's submission"),
+    Case("student.diff", OWNER, args=own_submission_args),
+    Case("student.diff", ELSEWHERE, args=foreign_submission_args, label="another course's submission"),
+    Case("student.diff", ELSEWHERE, args=lambda w: {**own_submission_args(w), "against": w.other_submission.id},
+         label="against another course's submission"),
 ]
 
 # ---- staff -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Bad input at the service layer: a clear message, and nothing stored, nothing sent."""
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Role, Submission, SubmissionStatus
 from app.services import people
-from app.services.submissions import SubmissionRejected, submit
+from app.services.submissions import REPEAT_WINDOW, NotPython, RepeatedSubmission, SubmissionRejected, submit
 from tests.support.servers import CORRECT
 
 
@@ -46,6 +47,32 @@ def test_bad_input_is_refused_and_nothing_is_stored(student, redis_server, cours
     db.session.rollback()
     assert stored() == 0
     assert queued_messages(redis_server) == 0
+
+
+def test_only_python_files_are_taken(student, redis_server):
+    for name in ("hw.txt", "hw", "hw.py.zip", "hw.ipynb"):
+        with pytest.raises(NotPython, match=f"{re.escape(name)} is not a Python file"):
+            submit(student, "T101", "t1", CORRECT.encode(), name)
+        db.session.rollback()
+    assert stored() == 0 and queued_messages(redis_server) == 0
+    assert submit(student, "T101", "t1", CORRECT.encode(), "HW1.PY").attempt == 1
+
+
+def test_the_same_bytes_again_within_the_window_are_refused_when_asked(student, redis_server):
+    start = dt.datetime.now(dt.UTC)
+    first = submit(student, "T101", "t1", CORRECT.encode(), "hw.py", now=start, repeat_window=REPEAT_WINDOW)
+    with pytest.raises(RepeatedSubmission, match=r"you sent exactly this file 3 s ago \(attempt 1\)") as refused:
+        submit(student, "T101", "t1", CORRECT.encode(), "other.py", now=start + dt.timedelta(seconds=3),
+               repeat_window=REPEAT_WINDOW)
+    assert refused.value.previous.id == first.id
+    db.session.rollback()
+    assert stored() == 1 and queued_messages(redis_server) == 1
+    # Other bytes at once, the same bytes after the window, or a caller that does not ask: new attempts.
+    assert submit(student, "T101", "t1", (CORRECT + "\n").encode(), "hw.py", now=start + dt.timedelta(seconds=4),
+                  repeat_window=REPEAT_WINDOW).attempt == 2
+    assert submit(student, "T101", "t1", CORRECT.encode(), "hw.py", now=start + dt.timedelta(seconds=5)).attempt == 3
+    assert submit(student, "T101", "t1", CORRECT.encode(), "hw.py", now=start + dt.timedelta(seconds=16),
+                  repeat_window=REPEAT_WINDOW).attempt == 4
 
 
 def test_the_daily_limit_counts_todays_attempts(student, redis_server):
