@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from graders.assignment import Assignment
-from graders.engine import trial_rng, trials_for
+from graders.assignment import DEFAULT_TRIALS, Assignment
 from graders.harness import HarnessKind
+from graders.preparation import prepare
 from graders.problem import Problem, Returns, get_problem
-from graders.reference import reference_outputs
 
 
 def _shape(value: Any) -> str:
@@ -53,12 +52,12 @@ def _returns(problem: Problem) -> str:
 
 
 @lru_cache(maxsize=256)
-def describe(problem_id: str, seed: int) -> Interface:
-    """The interface of `problem_id` with the shapes of the visible trial of `seed`."""
+def describe(problem_id: str, seed: int, trials: int = DEFAULT_TRIALS) -> Interface:
+    """The interface of `problem_id` with the shapes of the visible trial of `seed`, read from the
+    stored references the grading uses (so a warm cache needs no torch here either)."""
     problem = get_problem(problem_id)
-    visible = next(t for t in trials_for(problem, 3) if t.visible)
-    inputs = problem.sample(trial_rng(seed, problem, visible), visible)
-    expected = reference_outputs(problem, inputs)
+    visible = next(p for p in prepare(problem, seed, trials) if p.trial.visible)
+    inputs, expected = visible.inputs, visible.expected
     return Interface(
         problem_id=problem.id,
         signature=problem.signature,
@@ -101,6 +100,6 @@ def starter_source(assignment: Assignment) -> str:
              "Write each function below (numpy arrays in, numpy arrays out; vectors are columns of\n"
              'shape (n, 1)), then upload this file. Gradients use denominator layout."""\n',
              "import numpy as np\n" + ("import torch\n" if needs_torch else "")]
-    for problem in problems:
-        parts.append(_stub(problem, describe(problem.id, assignment.seed)))
+    for config in assignment.problems:
+        parts.append(_stub(config.problem, describe(config.problem.id, assignment.seed, config.trials)))
     return "\n\n".join(parts)

@@ -48,7 +48,7 @@ def _problems(member: Membership, assignment: Assignment, spec: Any) -> list[dic
         problem = get_problem(entry["id"])
         config = spec.config(problem.id) if spec is not None else None
         shown.append({"entry": entry, "problem": problem, "statement": render_statement(problem.statement),
-                      "interface": describe(problem.id, spec.seed) if spec is not None else None,
+                      "interface": describe(problem.id, spec.seed, config.trials) if config is not None else None,
                       "tolerance": config.tolerance if config is not None else None})
     return shown
 
