@@ -83,3 +83,10 @@ def test_makefile_targets_use_the_settings():
     assert re.search(r"gunicorn .*--workers \$\(WEB_CONCURRENCY\)", text)
     assert re.search(r"-Q grading -c \$\(GRADING_CONCURRENCY\)", text)
     assert re.search(r"-P threads -c \$\(SERVICES_CONCURRENCY\)", text)
+
+
+def test_only_the_grading_worker_unmasks_proc_for_bubblewrap(compose):
+    # bwrap --proc fails under Docker's masked /proc (docs/security.md, "Docker: the masked /proc").
+    for name, service in compose["services"].items():
+        options = service.get("security_opt", [])
+        assert ("systempaths=unconfined" in options) == (name == "worker"), name

@@ -24,6 +24,7 @@ from graders.runner import Ending, Job, JobCollector, JobResult
 from graders.sandbox import seccomp_filter
 from graders.sandbox.cgroup import SandboxCgroup
 from graders.sandbox.errors import SandboxUnavailable
+from graders.sandbox.masked_proc import explain
 from graders.sandbox.policy import SandboxPolicy, prepare_stage, stage_and_drop, staged_paths, unprivileged_preexec
 
 STARTUP_SECONDS = {"numpy": 20.0, "torch": 90.0}
@@ -90,7 +91,7 @@ class WarmParent:
             errors.seek(0)
             detail = errors.read(2000).decode(errors="replace").strip()
             errors.close()
-            raise SandboxUnavailable(f"cannot start bubblewrap as the sandbox user: {detail or exc}") from None
+            raise SandboxUnavailable(f"cannot start bubblewrap as the sandbox user: {explain(detail) or exc}") from None
         finally:
             theirs.close()
             child_end.close()
@@ -109,7 +110,7 @@ class WarmParent:
             self.stop()
             errors.seek(0)
             detail = errors.read(2000).decode(errors="replace").strip()
-            raise SandboxUnavailable(f"the {self.kind} sandbox did not start: {detail or exc}") from None
+            raise SandboxUnavailable(f"the {self.kind} sandbox did not start: {explain(detail) or exc}") from None
         finally:
             errors.close()
         problems = list(self.ready.get("problems", []))
