@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from app.auth.access import course_view
 from app.models import Assignment, Submission, SubmissionStatus, utcnow
 from app.result_view import capped_output, problem_views
-from app.services import access, assignments, coursework, submissions
+from app.services import access, assignments, coursework, overrides, submissions
 from app.services.access import Membership
 from app.services.errors import NotFound
 from app.statements import render_statement
@@ -130,6 +130,7 @@ def poll_interval(submission: Submission, now: dt.datetime) -> str:
 def _status_context(member: Membership, submission: Submission) -> dict[str, Any]:
     final = submission.status in coursework.FINAL
     context: dict[str, Any] = {"member": member, "submission": submission, "final": final,
+                               "override": overrides.current(submission),
                                "position": coursework.queue_position(submission),
                                "interval": None if final else poll_interval(submission, utcnow())}
     if submission.status is SubmissionStatus.GRADED and submission.result:

@@ -236,3 +236,19 @@ def test_another_students_work_is_not_found(me, classmate, course, student):
     assert me.get(f"/student/{course.code}/submissions/{row.id}/diff?against={mine.id}").status_code == 404
     assert me.get(f"/student/{course.code}/nope/").status_code == 404
 
+
+
+def test_a_staff_override_is_shown_with_its_comment(me, course, student):
+    from app.models import Role
+    from app.services import overrides, people
+
+    ta, _ = people.get_or_create_user("ta@example.edu", "Tess Assistant", Role.TA, None)
+    people.enrol(ta, course, Role.TA)
+    row = graded(submit(student, course.code, "t1", WRONG.encode(), "a.py"), WRONG)
+    graded_score = row.score
+    overrides.set_override(row, 20.0, "Your sign error was a typo in the notes: regraded by hand.", ta)
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(me.get(f"/student/{course.code}/submissions/{row.id}"))))
+    assert f"Score overridden: 20 of 25 instead of the graded {graded_score:g}" in page
+    assert "by Tess Assistant" in page and "a typo in the notes" in page
+    course_page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(me.get(f"/student/{course.code}/"))))
+    assert "20 / 25" in course_page and "Score overridden" in course_page
