@@ -118,6 +118,8 @@ def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str
         task_queues=[Queue(name, Exchange(name), routing_key=name) for name in QUEUES],
         task_routes={
             "worker.tasks.grade_submission": {"queue": GRADING_QUEUE, "routing_key": GRADING_QUEUE},
+            # Dry runs grade student code: they need the grading workers' sandbox.
+            "worker.tasks.preview_regrade": {"queue": GRADING_QUEUE, "routing_key": GRADING_QUEUE},
             "worker.tasks.sweep_stuck_submissions": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},
             "worker.tasks.deliver_webhook": {"queue": WEBHOOK_QUEUE, "routing_key": WEBHOOK_QUEUE},
             "worker.tasks.sweep_webhooks": {"queue": MAINTENANCE_QUEUE, "routing_key": MAINTENANCE_QUEUE},

@@ -279,6 +279,33 @@ class ScoreOverride(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
+class RegradePreview(db.Model):
+    """A dry run of a regrade: every graded submission it would touch graded again in the
+    sandbox by a worker, nothing stored on the submissions; `changes` lists the scores that
+    would move. Committing it sends the real regrade through the normal grading queue."""
+
+    __tablename__ = "regrade_previews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued, running, done, failed
+    total: Mapped[int] = mapped_column(default=0)  # graded submissions to grade again
+    done: Mapped[int] = mapped_column(default=0)
+    # [{"submission_id", "user_id", "email", "name", "attempt", "old", "new", "counted_old", "counted_new",
+    #   "overridden"}] for every submission whose score would change
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    committed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    assignment: Mapped[Assignment] = relationship()
+    submission: Mapped[Submission | None] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+
+
 class PasswordTokenPurpose(enum.StrEnum):
     INVITATION = "invitation"  # a new account's first password
     RESET = "reset"  # a forgotten password, issued by course staff or an operator

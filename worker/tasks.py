@@ -10,7 +10,7 @@ from celery import shared_task
 from sqlalchemy.exc import OperationalError
 
 from app.config import TASK_SOFT_TIME_LIMIT, TASK_TIME_LIMIT
-from app.services import grading, integrations, webhook_delivery
+from app.services import grading, integrations, regrades, webhook_delivery
 from worker import heartbeat
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,13 @@ log = logging.getLogger(__name__)
 def grade_submission(self: Any, submission_id: int) -> str:
     """Grade one submission in the sandboxed runner and store the result once."""
     return grading.grade(submission_id, self.request.id or f"local-{submission_id}", heartbeat.INSTANCE)
+
+
+@shared_task(name="worker.tasks.preview_regrade", acks_late=True, ignore_result=True, soft_time_limit=3600,
+             time_limit=3660)
+def preview_regrade(preview_id: int) -> str:
+    """A regrade's dry run: grade again in the sandbox, store only which scores would change."""
+    return regrades.compute_preview(preview_id)
 
 
 @shared_task(name="worker.tasks.sweep_stuck_submissions", acks_late=True, ignore_result=True,

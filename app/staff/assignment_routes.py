@@ -12,8 +12,8 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from app.auth.access import course_view
-from app.models import Assignment, Submission
-from app.services import access, class_stats, deadlines, gradebook, overrides
+from app.models import Assignment, RegradePreview, Submission
+from app.services import access, class_stats, deadlines, gradebook, overrides, regrades
 from app.services.access import Membership
 from app.services.errors import NotFound, ServiceError
 from app.staff import presenters
@@ -195,3 +195,67 @@ def export_checks(member: Membership, assignment_id: int) -> Response:
     found = _assignment(member, assignment_id)
     name = secure_filename(f"{member.course.code}-{found.name}-checks.csv")
     return _csv_response(gradebook.item_analysis_csv(found), name)
+
+
+# ---- regrades: a dry run first, then the normal queue --------------------------------------------
+
+def _preview(member: Membership, preview_id: int) -> RegradePreview:
+    try:
+        return regrades.preview_in(member.course.id, preview_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/<course_code>/assignments/<int:assignment_id>/regrade")
+@course_view(access.STAFF)
+def regrade(member: Membership, assignment_id: int) -> str:
+    found = _assignment(member, assignment_id)
+    return render_template("staff/regrade.html", member=member, assignment=found, confirm=ConfirmForm(),
+                           previews=regrades.recent(found))
+
+
+@bp.post("/<course_code>/assignments/<int:assignment_id>/regrade")
+@course_view(access.STAFF)
+def preview_regrade(member: Membership, assignment_id: int) -> Response:
+    """Start the dry run of a regrade of every submission of the assignment."""
+    found = _assignment(member, assignment_id)
+    preview = regrades.request_preview(found, member.user)
+    return redirect(url_for("staff.regrade_preview", course_code=member.course.code, preview_id=preview.id))
+
+
+@bp.post("/<course_code>/submissions/<int:submission_id>/regrade")
+@course_view(access.STAFF)
+def preview_submission_regrade(member: Membership, submission_id: int) -> Response:
+    """Start the dry run of a regrade of one submission."""
+    found = _submission(member, submission_id)
+    preview = regrades.request_preview(found.assignment, member.user, submission=found)
+    return redirect(url_for("staff.regrade_preview", course_code=member.course.code, preview_id=preview.id))
+
+
+@bp.get("/<course_code>/regrades/<int:preview_id>")
+@course_view(access.STAFF)
+def regrade_preview(member: Membership, preview_id: int) -> Response:
+    """The dry run's outcome; while it runs, htmx polls ?fragment=1 (the status part only)."""
+    preview = _preview(member, preview_id)
+    template = "staff/_regrade_preview.html" if request.args.get("fragment") else "staff/regrade_preview.html"
+    html = render_template(template, member=member, preview=preview, assignment=preview.assignment,
+                           confirm=ConfirmForm())
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-store"})
+
+
+@bp.post("/<course_code>/regrades/<int:preview_id>/commit")
+@course_view(access.STAFF)
+def commit_regrade(member: Membership, preview_id: int) -> Response:
+    preview = _preview(member, preview_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = regrades.commit(preview)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("staff.regrade_preview", course_code=member.course.code, preview_id=preview.id))
+    flash(f"Regrade sent: {sent} submission{'' if sent == 1 else 's'} queued for grading; overrides stay in force.",
+          "success")
+    if preview.submission_id is not None:
+        return redirect(url_for("staff.submission", course_code=member.course.code, submission_id=preview.submission_id))
+    return redirect(url_for("staff.assignment", course_code=member.course.code, assignment_id=preview.assignment_id))

@@ -364,6 +364,22 @@ OVERRIDE = {"score": "0.5", "comment": "partial credit for the derivation"}
 STAFF_ACTION = redirect_instead_of_ok(STAFF)
 STAFF_INVALID = cells(LOGIN, NOT_FOUND, NOT_FOUND, INVALID, NOT_FOUND, INVALID)
 
+def a_preview(w: World, other: bool = False) -> dict[str, Any]:
+    """A finished dry run of a regrade of a submission of its own (committing it must not send
+    the submissions other rows name back to the queue)."""
+    from app.models import RegradePreview
+
+    assignment = w.other_assignment if other else w.assignment
+    user = w.other_course_student if other else w.users["other_student"]
+    attempts = db.session.query(Submission).filter_by(assignment_id=assignment.id, user_id=user.id).count()
+    own = _submission(assignment, user)
+    own.attempt = attempts + 1
+    preview = RegradePreview(assignment=assignment, submission=own, status="done", total=1, done=1, changes=[])
+    db.session.add(preview)
+    db.session.commit()
+    return {**course_args(w), "preview_id": preview.id}
+
+
 ASSIGNMENT_PAGES = [
     Case("staff.assignment", STAFF, args=this_assignment),
     Case("staff.assignment", NOBODY, args=foreign_assignment, label="another course's assignment"),
@@ -396,6 +412,18 @@ ASSIGNMENT_PAGES = [
     Case("staff.export_gradebook", NOBODY, args=foreign_assignment, label="another course's assignment"),
     Case("staff.export_checks", STAFF, args=this_assignment),
     Case("staff.export_checks", NOBODY, args=foreign_assignment, label="another course's assignment"),
+    Case("staff.regrade", STAFF, args=this_assignment),
+    Case("staff.regrade", NOBODY, args=foreign_assignment, label="another course's assignment"),
+    Case("staff.preview_regrade", STAFF_ACTION, method="POST", args=this_assignment),
+    Case("staff.preview_regrade", NOBODY, method="POST", args=foreign_assignment, label="another course's assignment"),
+    Case("staff.preview_submission_regrade", STAFF_ACTION, method="POST", args=this_submission),
+    Case("staff.preview_submission_regrade", NOBODY, method="POST", args=foreign_submission,
+         label="another course's submission"),
+    Case("staff.regrade_preview", STAFF, args=a_preview),
+    Case("staff.regrade_preview", NOBODY, args=lambda w: a_preview(w, other=True), label="another course's preview"),
+    Case("staff.commit_regrade", STAFF_ACTION, method="POST", args=a_preview),
+    Case("staff.commit_regrade", NOBODY, method="POST", args=lambda w: a_preview(w, other=True),
+         label="another course's preview"),
 ]
 
 # ---- api (/api/v1, bearer tokens: see the module's docstring for what the columns mean) ---------------

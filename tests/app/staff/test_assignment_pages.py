@@ -105,3 +105,31 @@ def test_the_csv_downloads_stream_and_parse(app_context, course, classroom, enro
     checks = get(client, base + "/checks.csv")
     lines = list(csv.DictReader(io.StringIO(text(checks))))
     assert {line["problem"] for line in lines} == {"sigmoid", "softmax"}
+
+
+def test_a_regrade_dry_run_page_polls_while_running_then_lists_changes_and_commits(app_context, course, classroom,
+                                                                                  enrol):
+    from app.models import RegradePreview
+    from app.services import regrades
+
+    client = ta_client(app_context, enrol)
+    assignment = t1(course)
+    start = post_form(client, f"/staff/{course.code}/assignments/{assignment.id}/regrade", {},
+                      page=f"/staff/{course.code}/assignments/{assignment.id}/regrade")
+    assert start.status_code == 302
+    preview = db.session.query(RegradePreview).one()
+    running = text(get(client, start.headers["Location"]))
+    assert 'hx-trigger="every 2s"' in running and "Waiting for a grading worker" in running
+    preview.status, preview.total, preview.done = "done", 3, 3
+    preview.changes = [{"submission_id": 1, "user_id": classroom["cy"].id, "email": "cy@example.edu", "name": "Cy",
+                        "attempt": 1, "old": 10.0, "new": 12.5, "counted_old": 10.0, "counted_new": 12.5,
+                        "overridden": False}]
+    db.session.commit()
+    fragment = text(get(client, start.headers["Location"] + "?fragment=1"))
+    assert "hx-trigger" not in fragment and "1 score would change" in fragment and "+2.5 (up)" in fragment
+    assert "<html" not in fragment
+    sent = post_form(client, f"/staff/{course.code}/regrades/{preview.id}/commit", {}, page=start.headers["Location"])
+    assert sent.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(RegradePreview, preview.id).committed_at is not None
+    assert regrades.recent(assignment)[0].id == preview.id
