@@ -135,7 +135,7 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
                                  + ", ".join(f'"{n}"' for n in missing)), notes
         extra = sorted(set(value) - set(names))
         if extra:
-            notes.append("ignored extra keys: " + ", ".join(extra))
+            notes.append(_ignored_keys(extra))
         raw = {n: value[n] for n in names}
     elif problem.returns is Returns.TUPLE:
         all_scalar = all(expected[n].shape == () for n in names)
@@ -161,6 +161,15 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
             notes.append(f"{label} is {original.dtype}: compute in float64 for full precision")
         outputs[name] = array
     return outputs, None, notes
+
+
+SHOWN_KEYS, KEY_CHARS = 5, 40  # the keys come from the sandbox: a few, each cut short
+
+
+def _ignored_keys(extra: list[str]) -> str:
+    shown = [repr(key if len(key) <= KEY_CHARS else key[:KEY_CHARS] + "...") for key in extra[:SHOWN_KEYS]]
+    more = f" and {len(extra) - SHOWN_KEYS} more" if len(extra) > SHOWN_KEYS else ""
+    return "ignored extra keys: " + ", ".join(shown) + more
 
 
 def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allowed: frozenset[str]) -> Diagnosis | None:

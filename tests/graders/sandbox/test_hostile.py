@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from graders.engine import detect_problems
+from graders.problem import all_problems
 from tests.graders.sandbox.conftest import CHECKOUT, hostile_source
 from tests.graders.sandbox.test_budget import BUDGET_CASES
 
@@ -153,6 +155,17 @@ def output_is_ignored(document: dict, planted: dict) -> None:
     assert "ALL TESTS PASSED" in document["output"]  # shown as text, never parsed
 
 
+def document_bounded(document: dict, planted: dict) -> None:
+    text = json.dumps(document, allow_nan=False)  # strict JSON: what the service stores and sends
+    # 64 KiB of printed text and 4 KiB per message, in characters; escaped as \uXXXX at worst.
+    assert len(text) < 1024 * 1024, len(text)
+    assert len(document["output"]) <= 64 * 1024
+    for problem in document["problems"]:
+        assert len(json.dumps(problem.get("notes", []))) <= 8 * 1024
+        for check in problem["checks"]:
+            assert len(check["message"]) <= 8 * 1024
+
+
 def passes_normally(document: dict, planted: dict) -> None:
     assert document["score"] == document["max_score"]
 
@@ -225,6 +238,17 @@ CASES = [
     ("proc_write_neighbours.py", {"exception"}, proc_files_refused),
     # The scratch space itself (xattrs, ACLs, mode, times, the directory around it)
     ("scratch_metadata.py", {None}, scratch_was_marked),
+    # Results the trusted side must survive: every field validated and capped, the document bounded
+    ("zero_size_huge_shapes.py", {"wrong_shape", "wrong_type"}, document_bounded),
+    ("forged_npy_headers.py", {"wrong_type", "crashed"}, document_bounded),
+    ("forged_load_failed_megabytes.py", {"forbidden_import", "crashed"}, document_bounded),
+    ("deeply_nested_frame.py", {"wrong_type", "crashed"}, document_bounded),
+    ("result_document_bomb.py", CONTAINED | {None, "wrong_type", "crashed"}, document_bounded),
+    ("unicode_fields.py", {"exception"}, document_bounded),
+    ("sigio_setown_ex.py", {"exception"}, signals_refused),
+    # State a process could leave for the next job: none of it survives (the probe checks)
+    ("leave_state_behind.py", {None}, passes_normally),
+    ("hang_after_results.py", {None, "timeout"}, document_bounded),
 ]
 
 
@@ -238,7 +262,9 @@ def test_every_hostile_file_has_a_case():
 def test_hostile_submission_is_contained(name, expected, extra, grade_in_sandbox, planted, assert_next_job_clean):
     HOST_TMP_MARKER.unlink(missing_ok=True)
     PICKLE_MARKER.unlink(missing_ok=True)
-    document = grade_in_sandbox(hostile_source(name, planted))
+    source = hostile_source(name, planted)
+    defined = [problem.id for problem in detect_problems(source, all_problems())]
+    document = grade_in_sandbox(source, *defined[:1])  # sigmoid unless the file answers another problem
     problem = document["problems"][0]
     assert problem["diagnosis"] in expected, failing_messages(document)[:500]
     assert planted["token"] not in text_of(document)

@@ -40,8 +40,17 @@ def sigmoid_grad(x):
         leftovers.append("numpy is patched")
     if getattr(np, "LEFTOVER", None) is not None or "leftover" in _sys.modules:
         leftovers.append("a module attribute survived")
-    if _os.environ.get("LEFTOVER"):
+    if _os.environ.get("LEFTOVER") or "PYTHONPATH" in _os.environ or "LD_PRELOAD" in _os.environ:
         leftovers.append("an environment variable survived")
+    mask = _os.umask(0o022)
+    _os.umask(mask)
+    if mask & 0o700:
+        leftovers.append(f"umask {oct(mask)} survived")
+    _resource = eval("__import__('resource')", {})
+    for limit, least in ((_resource.RLIMIT_NOFILE, 16), (_resource.RLIMIT_AS, 64 << 20), (_resource.RLIMIT_FSIZE, 4096)):
+        soft, _ = _resource.getrlimit(limit)
+        if soft != _resource.RLIM_INFINITY and soft < least:
+            leftovers.append(f"rlimit {limit} is {soft}")
     if leftovers:
         raise RuntimeError("; ".join(leftovers))
     s = 0.5 * (1.0 + np.tanh(0.5 * x))
