@@ -174,7 +174,10 @@ def timeline(assignment: Assignment) -> dict[str, Any] | None:
             start = max(min(start, min(times)), due.timestamp() - 7 * 86400)
             end = min(max(end, max(times) + 1), due.timestamp() + 7 * 86400)
     elif times:
-        start, end = min(times), max(times) + 1
+        # No due date: the span of the submissions, from the hour of the first, a day at least
+        # (a single bin would leave the chart without a time axis to speak of).
+        start = min(times) - min(times) % 3600
+        end = max(max(times) + 1, start + 86400)
     else:
         return None
     hours = (end - start) / 3600
