@@ -112,7 +112,7 @@ def submit(member: Membership, name: str) -> Response:
         # "Not sent:" first, so a message that starts with a file name keeps its case.
         (editor.source if from_editor else upload.file).errors.append(f"Not sent: {message}.")
         return _render_assignment(member, found, upload, editor, 422)
-    flash(f"Attempt {made.attempt} received: it is in the grading queue.", "success")
+    flash(f"Attempt {made.attempt} received; this page follows its grading.", "success")
     return redirect(url_for("student.submission", course_code=member.course.code, submission_id=made.id), 303)
 
 
@@ -165,7 +165,11 @@ def status(member: Membership, submission_id: int) -> Response:
     if request.if_none_match.contains(tag):
         return response.make_conditional(request)
     context = _status_context(member, found)
-    response.set_data(render_template("student/_status.html", **context))
+    html = render_template("student/_status.html", **context)
+    if final:
+        html += render_template("student/_attempts.html", member=member, current=found, oob=True,
+                                standing=coursework.standing(member, found.assignment))
+    response.set_data(html)
     # htmx stops polling on 286; the final fragment carries no trigger either.
     if final and request.headers.get("HX-Request") == "true":
         response.status_code = 286

@@ -213,7 +213,7 @@ def test_results_show_visible_trials_hidden_kinds_stability_and_output(me, cours
 def test_a_waiting_submission_page_says_to_reload_without_javascript(me, course, student):
     row = submit(student, course.code, "t1", CORRECT.encode(), "a.py")
     page = text(me.get(f"/student/{course.code}/submissions/{row.id}"))
-    assert re.search(r"<noscript>.*Reload this page to see the result.*</noscript>", page, re.S)
+    assert re.search(r'<p class="flash flash--info no-js-only"[^>]*>.*Reload this page to see the result.', page)
     assert f'hx-get="/student/{course.code}/submissions/{row.id}/status"' in page
 
 
