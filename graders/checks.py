@@ -192,6 +192,8 @@ def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allow
         code, template = LOAD_MESSAGES[status]
     else:
         code, template = RUN_MESSAGES.get(status, (Code.CRASHED, "{function} failed: {detail}"))
+        if status == "not_run" and call.extra.get("cause") in RUN_MESSAGES:
+            code = RUN_MESSAGES[call.extra["cause"]][0]  # what stopped the job, not a timeout of its own
     return Diagnosis(code, template.format(function=problem.function, timeout=call_timeout, detail=call.message or status))
 
 

@@ -1,23 +1,26 @@
-"""`nablagrade`: grade a file, list the bank, prove the bank sound.
+"""`nablagrade`: grade files, list the bank, store the references, prove the bank sound.
 
-Exit codes of `check`: 0 full marks, 1 anything fell short, 2 usage error or
-a file that cannot be graded.
+Exit codes of `check`: 0 every file got full marks, 1 one fell short, 2 a usage
+error or a file that could not be graded, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
 from graders import __version__
-from graders.assignment import AssignmentError, ad_hoc
+from graders.assignment import Assignment, AssignmentError, ad_hoc
 from graders.problem import all_problems, get_problem
 from graders.runner import Runner
 from graders.submission import SubmissionError, read_submission
 
 EXIT_FULL, EXIT_SHORT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # what a shell reports for SIGINT and SIGPIPE
 
 
 class UsageError(Exception):
@@ -40,43 +43,90 @@ def select_runner(no_sandbox: bool) -> Runner:
         raise UsageError(f"cannot start the sandbox: {exc} (use --no-sandbox to run trusted code without it)") from None
 
 
-def _check(args: argparse.Namespace) -> int:
-    from graders.catalogue import Catalogue
-    from graders.engine import detect_problems, grade_source, inspect_source
+def _submissions(paths: list[str]) -> list[Path]:
+    """The files to grade, in the order given; a folder stands for every .py file under
+    it (an LMS export has a folder per student), sorted, skipping hidden folders."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.py") if p.is_file()
+                           and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(path).parts))
+            files.extend(found or [path])  # an empty folder is reported, not skipped silently
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
 
-    source = read_submission(Path(args.file))
+
+def _assignment_for(args: argparse.Namespace, source: str, path: Path, fixed: Assignment | None) -> Assignment:
+    from graders.engine import detect_problems, inspect_source
+
+    if fixed is not None:
+        return fixed
+    problems = detect_problems(source, all_problems())
+    empty = inspect_source(source).empty
+    if not problems and empty is not None:
+        raise SubmissionError(f"{path}: {empty.message}")
+    if not problems:
+        names = ", ".join(sorted(p.function for p in all_problems()))
+        raise SubmissionError(f"{path} defines none of the bank's functions ({names}); "
+                              "use --problem or --assignment to grade it anyway")
+    return ad_hoc(problems)
+
+
+def _fixed_assignment(args: argparse.Namespace) -> Assignment | None:
+    """The assignment every file is graded against, when the flags name one."""
+    from graders.catalogue import Catalogue
+
     if args.assignment and args.problem:
         raise UsageError("use --assignment or --problem, not both")
     if args.assignment:
         try:
-            assignment = Catalogue().resolve(args.assignment).spec
+            return Catalogue().resolve(args.assignment).spec
         except AssignmentError as exc:
             raise UsageError(str(exc)) from None
-    else:
-        if args.problem:
-            try:
-                problems = [get_problem(pid) for pid in dict.fromkeys(args.problem)]
-            except KeyError as exc:
-                raise UsageError(exc.args[0]) from None
-        else:
-            problems = detect_problems(source, all_problems())
-            empty = inspect_source(source).empty
-            if not problems and empty is not None:
-                raise UsageError(f"{args.file}: {empty.message}")
-            if not problems:
-                names = ", ".join(sorted(p.function for p in all_problems()))
-                raise UsageError(f"{args.file} defines none of the bank's functions ({names}); "
-                                 "use --problem or --assignment to grade it anyway")
-        assignment = ad_hoc(problems)
-    runner = select_runner(args.no_sandbox)
-    document = grade_source(source, assignment, runner=runner, seed=args.seed)
-    if args.json:
-        print(json.dumps(document, indent=2))
-    else:
-        from graders.report import render
+    if args.problem:
+        try:
+            return ad_hoc([get_problem(pid) for pid in dict.fromkeys(args.problem)])
+        except KeyError as exc:
+            raise UsageError(exc.args[0]) from None
+    return None
 
-        print(render(document, args.file))
-    return EXIT_FULL if document["passed"] else EXIT_SHORT
+
+def _check(args: argparse.Namespace) -> int:
+    """Grade each file in turn through one sandbox runner, as a worker does. A file
+    that cannot be graded gets its line and the batch goes on."""
+    from graders.engine import grade_source
+    from graders.report import render, summary
+
+    fixed = _fixed_assignment(args)
+    files = _submissions(args.files)
+    runner: Runner | None = None
+    rows: list[tuple[str, dict | None, str]] = []
+    for number, path in enumerate(files):
+        document, error = None, ""
+        try:
+            if path.is_dir():
+                raise SubmissionError(f"{path} is a folder with no .py file in it")
+            source = read_submission(path)
+            assignment = _assignment_for(args, source, path, fixed)
+        except SubmissionError as exc:
+            error = str(exc)
+        else:
+            runner = runner or select_runner(args.no_sandbox)
+            document = grade_source(source, assignment, runner=runner, seed=args.seed)
+        rows.append((str(path), document, error))
+        if document is None:
+            print(f"nablagrade: {error}", file=sys.stderr, flush=True)
+        if args.json:
+            print(json.dumps({"path": str(path), **(document or {"error": error})}), flush=True)
+        elif document is not None:
+            print(("\n" if number else "") + render(document, str(path)), flush=True)
+    if not args.json and len(rows) > 1:
+        print("\n" + summary(rows), flush=True)
+    if any(document is None for _, document, _ in rows):
+        return EXIT_USAGE
+    return EXIT_FULL if all(document["passed"] for _, document, _ in rows) else EXIT_SHORT
 
 
 def _problems(args: argparse.Namespace) -> int:
@@ -134,11 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nablagrade {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    check = commands.add_parser("check", help="grade a Python file of gradient functions")
-    check.add_argument("file")
+    check = commands.add_parser("check", help="grade Python files of gradient functions (files or folders)")
+    check.add_argument("files", nargs="+", metavar="FILE", help="a .py file, or a folder of them (repeatable)")
     check.add_argument("--problem", action="append", metavar="ID", help="grade this bank problem (repeatable)")
     check.add_argument("--assignment", metavar="NAME", help="grade against an assignment (hw1, hw2 or a .toml path)")
-    check.add_argument("--json", action="store_true", help="print the result document as JSON")
+    check.add_argument("--json", action="store_true",
+                       help="print one result document per file, one per line (JSON Lines), with its path")
     check.add_argument("--seed", type=int, help="seed for the random trials (default: the assignment's)")
     check.add_argument("--no-sandbox", action="store_true", help="run WITHOUT isolation (trusted code only)")
     check.set_defaults(handler=_check)
@@ -164,10 +215,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
     except (UsageError, SubmissionError) as exc:
         print(f"nablagrade: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # Ctrl-C: a line, not a traceback; a second one during the clean-up changes nothing.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("\nnablagrade: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`nablagrade problems --json | head`): stop quietly. Output
+        # still buffered would fail again at exit, so it goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from graders.runner import (
     BUDGET,
     CALL_TIMEOUT,
     CONTAINMENT_STATUSES,
+    STOPPED,
     Call,
     CallResult,
     Job,
@@ -142,10 +143,12 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
         elif trial.visible:
             wrong = [o for o in names if not outcome.output_ok(o)]
             message = "; ".join(dict.fromkeys(_message_for(outcome, o) for o in wrong))
+        elif outcome.extra.get("reason") in (BUDGET, STOPPED):
+            message = diagnosis.message  # why it was not run: nothing of the trial's inputs
         else:
             message = f"wrong on this hidden trial ({diagnosis.code.value.replace('_', ' ')})"
         details = None
-        if trial.visible:
+        if trial.visible and outcome.extra.get("reason") not in (BUDGET, STOPPED):
             details = {
                 "inputs": {k: (_listing(np.asarray(v)) if isinstance(v, np.ndarray) else v) for k, v in trial_data.inputs.items()},
                 "expected": {k: _listing(v) for k, v in trial_data.expected.items()},

@@ -111,6 +111,7 @@ CHILD_STATUSES = {"ok", "missing_function", "exception", "forbidden_import", "wr
                   "syntax_error", "output_limit", "memory_limit", "forbidden_operation"}
 CONTAINMENT_STATUSES = {"timeout", "memory_limit", "crashed", "forbidden_operation", "output_limit"}
 BUDGET = "budget"  # extra["reason"] of a call not run because the submission used its time budget
+STOPPED = "stopped"  # extra["reason"] of a call not run because an earlier call of its job failed
 
 
 @dataclass
@@ -262,7 +263,9 @@ class JobCollector:
             elif status is not None and key == running:
                 results[key] = CallResult(key, status, message=message)
             elif status is not None:
-                results[key] = CallResult(key, "not_run", message=f"not run: an earlier call {message}")
+                # The call never started: say what stopped the job, never blame this call.
+                results[key] = CallResult(key, "not_run", message=f"an earlier call {message}",
+                                          extra={"reason": STOPPED, "cause": status})
             else:
                 results[key] = CallResult(key, "crashed", message="the process ended before returning a result")
         return JobResult(results, self.stdout, time.monotonic() - self.started)

@@ -1,6 +1,7 @@
 """`nablagrade` as a user runs it: exit codes, JSON keys, one-line errors."""
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,7 @@ def test_problem_flag_grades_a_function_the_file_lacks(good_file):
     ("make", "needle"),
     [
         (lambda p: p, "no such file"),
-        (lambda p: (p.mkdir(), p)[1], "is a directory"),
+        (lambda p: (p.mkdir(), p)[1], "is a folder with no .py file in it"),
         (lambda p: (p.write_bytes(b"\x7fELF\x00\x01binary"), p)[1], "binary"),
         (lambda p: (p.write_bytes("def f():\n    return 'caf\u00e9'\n".encode("latin-1")), p)[1], "not UTF-8"),
         (lambda p: (p.write_text("#" * (300 * 1024)), p)[1], "limit is 256 KiB"),
@@ -104,3 +105,124 @@ def test_an_empty_file_is_reported_as_empty_without_any_flag(tmp_path):
     done = nablagrade("check", str(path), "--no-sandbox")
     assert done.returncode == 2
     assert "is empty" in done.stderr and "defines none" not in done.stderr
+
+
+BAD_FILES = {
+    "binary.py": b"\x7fELF\x00\x01binary",
+    "latin1.py": "def f():\n    return 'caf\u00e9'\n".encode("latin-1"),
+    "empty.py": b"",
+}
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "export"
+    (folder / "alice").mkdir(parents=True)
+    (folder / "alice" / "answer.py").write_text(GOOD)
+    (folder / "bob").mkdir()
+    (folder / "bob" / "answer.py").write_text(GOOD.replace("return s * (1 - s)", "return -s * (1 - s)"))
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "skipped.py").write_text(GOOD)
+    (folder / "notes.txt").write_text("not python")
+    for name, data in BAD_FILES.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def test_a_folder_is_graded_file_by_file_as_json_lines_and_bad_files_do_not_stop_it(tmp_path):
+    folder = _folder(tmp_path)
+    done = nablagrade("check", str(folder), "--json", "--no-sandbox")
+    assert done.returncode == 2  # some files could not be graded
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    by_path = {Path(line["path"]).relative_to(folder).as_posix(): line for line in lines}
+    assert sorted(by_path) == ["alice/answer.py", "binary.py", "bob/answer.py", "empty.py", "latin1.py"]
+    assert by_path["alice/answer.py"]["passed"] is True
+    assert by_path["bob/answer.py"]["passed"] is False
+    assert by_path["bob/answer.py"]["problems"][0]["diagnosis"] == "sign_flipped"
+    assert "binary" in by_path["binary.py"]["error"]
+    assert "not UTF-8" in by_path["latin1.py"]["error"]
+    assert "is empty" in by_path["empty.py"]["error"]
+    assert "Traceback" not in done.stderr
+
+
+def test_without_json_a_summary_table_follows_the_reports(tmp_path):
+    folder = _folder(tmp_path)
+    done = nablagrade("check", str(folder / "alice" / "answer.py"), str(folder / "bob" / "answer.py"),
+                      str(folder / "binary.py"), "--no-sandbox")
+    assert done.returncode == 2
+    reports, table = done.stdout.split("Summary of 3 files")
+    assert reports.count("Total: ") == 2
+    rows = table.strip().splitlines()
+    assert rows[1].endswith("full marks") and "alice" in rows[1]
+    assert "bob" in rows[2] and "short on sigmoid" in rows[2]
+    assert "binary.py" in rows[3] and "not graded" in rows[3] and "binary" in rows[3]
+    assert rows[-1] == "1 with full marks, 1 short, 1 not graded"
+
+
+def test_a_batch_of_good_files_exits_zero_and_one_short_file_makes_it_one(tmp_path):
+    folder = _folder(tmp_path)
+    good = str(folder / "alice" / "answer.py")
+    assert nablagrade("check", good, good, "--no-sandbox").returncode == 0
+    assert nablagrade("check", good, str(folder / "bob" / "answer.py"), "--no-sandbox").returncode == 1
+
+
+def test_every_file_of_a_batch_goes_through_one_runner(tmp_path, monkeypatch, capsys):
+    from graders import cli
+    from graders.runner import SubprocessRunner
+
+    started = []
+
+    def one_runner(no_sandbox):
+        started.append(SubprocessRunner())
+        return started[-1]
+
+    monkeypatch.setattr(cli, "select_runner", one_runner)
+    folder = _folder(tmp_path)
+    assert cli.main(["check", str(folder), "--json"]) == 2
+    assert len(capsys.readouterr().out.splitlines()) == 5
+    assert len(started) == 1
+
+
+LOOPS_FOREVER = """
+def sigmoid_grad(x):
+    while True:
+        pass
+"""
+
+
+def test_ctrl_c_ends_quietly(tmp_path):
+    (tmp_path / "a_good.py").write_text(GOOD)
+    (tmp_path / "b_loops.py").write_text(LOOPS_FOREVER)
+    process = subprocess.Popen([sys.executable, "-m", "graders.cli", "check", str(tmp_path), "--no-sandbox"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The first report is out, so the second file is being graded (its call loops for seconds).
+    for line in process.stdout:
+        if line.startswith("Total: "):
+            break
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+
+
+@pytest.mark.parametrize("command", [["problems", "--json"], ["problems"], ["check", "GOOD", "--json", "--no-sandbox"]])
+def test_a_closed_pipe_ends_quietly(tmp_path, command):
+    good = tmp_path / "good.py"
+    good.write_text(GOOD)
+    command = [str(good) if part == "GOOD" else part for part in command]
+    with open(tmp_path / "stderr", "wb") as errors:
+        process = subprocess.Popen([sys.executable, "-m", "graders.cli", *command], stdout=subprocess.PIPE,
+                                   stderr=errors)
+        process.stdout.close()  # the reader is gone before anything is written, as with `| head -0`
+        process.wait(timeout=120)
+    assert process.returncode == 141
+    stderr = (tmp_path / "stderr").read_text().replace(
+        "warning: --no-sandbox runs the submission WITHOUT isolation; only for code you trust\n", "")
+    assert stderr == ""
+
+
+def test_problems_json_into_head_prints_its_first_line_and_nothing_else(tmp_path):
+    done = subprocess.run(f"{sys.executable} -m graders.cli problems --json | head -1", shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout == "[\n"
+    assert done.stderr == ""

@@ -1,0 +1,97 @@
+"""The text report: each message once, the visible trial's values, what the code printed,
+and trials that did not run said to be not run."""
+
+import textwrap
+
+from assignments import load_assignment
+from graders.assignment import ad_hoc
+from graders.engine import grade_source
+from graders.problem import get_problem
+from graders.report import VALUE_LINES, render, show_value, summary
+
+SYNTAX_ERROR = "import numpy as np\n\ndef sigmoid_grad(x)\n    return x\n"
+
+WRONG_AND_CHATTY = """
+import numpy as np
+
+def sigmoid_grad(x):
+    print("my shape is", x.shape)
+    return -x
+"""
+
+LOOPS_ON_THE_FIRST_TRIAL = """
+import numpy as np
+
+def sigmoid_grad(x):
+    if x.shape == (3, 4):
+        while True:
+            pass
+    s = 0.5 * (1 + np.tanh(0.5 * x))
+    return s * (1 - s)
+"""
+
+
+def test_a_syntax_error_is_said_once_for_all_of_hw1(runner):
+    hw1 = load_assignment("hw1")
+    report = render(grade_source(SYNTAX_ERROR, hw1, runner=runner), "broken.py")
+    assert report.count("syntax error on line 3") == 1
+    assert report.count("FAIL  every check [syntax_error]") == len(hw1.problems)
+    assert "Total: 0 / 100" in report
+
+
+def test_a_failed_visible_trial_shows_its_inputs_expected_and_received_values(runner):
+    document = grade_source(textwrap.dedent(WRONG_AND_CHATTY), ad_hoc([get_problem("sigmoid")]), runner=runner)
+    report = render(document, "wrong.py")
+    visible = report.split("FAIL  values: trial 1 (visible)")[1].split("FAIL  values: trial 2")[0]
+    inputs, rest = visible.split("inputs:")[1].split("expected:")
+    expected, received = rest.split("received:")
+    x = document["problems"][0]["checks"][3]["details"]["inputs"]["x"]
+    assert f"{x[0][0]:.6f}" in inputs and f"{-x[0][0]:.6f}" in received  # -x came back
+    assert "shape (3, 4)" in expected
+    # Hidden trials show no values.
+    assert "inputs:" not in report.split("FAIL  values: trial 2 (hidden)")[1].split("stability")[0]
+
+
+def test_what_the_code_printed_is_shown(runner):
+    document = grade_source(textwrap.dedent(WRONG_AND_CHATTY), ad_hoc([get_problem("sigmoid")]), runner=runner)
+    report = render(document, "wrong.py")
+    assert "Your code printed:\n  | my shape is (3, 4)" in report
+
+
+def test_each_message_once_per_problem(runner):
+    document = grade_source(textwrap.dedent(WRONG_AND_CHATTY), ad_hoc([get_problem("sigmoid")]), runner=runner)
+    report = render(document, "wrong.py")
+    assert report.count("wrong on this hidden trial") == 1
+    assert report.count("FAIL  values: trial") == 3
+
+
+def test_trials_not_run_after_a_failure_say_so_and_nothing_says_not_run_twice(runner):
+    document = grade_source(textwrap.dedent(LOOPS_ON_THE_FIRST_TRIAL), ad_hoc([get_problem("sigmoid")]), runner=runner)
+    checks = {check["name"]: check for check in document["problems"][0]["checks"]}
+    hidden = checks["values: trial 2 (hidden)"]
+    assert hidden["message"].startswith("sigmoid_grad was not run: an earlier call ran longer than")
+    assert "details" not in checks["stability: stability trial (inputs near +1000 and -1000)"]
+    report = render(document, "loops.py")
+    assert "not run: not run" not in report and "(timeout)" not in report
+    assert "was not run: an earlier call" in report
+
+
+def test_a_large_array_is_cut_to_a_few_lines():
+    lines = show_value([[float(i * 50 + j) for j in range(50)] for i in range(50)])
+    assert len(lines) <= VALUE_LINES
+    assert "shape (50, 50)" in "".join(lines) or "more lines" in lines[-1]
+    assert show_value(["nan", 1.0, "-inf"]) == ["[ nan   1. -inf]   shape (3,)"]
+    assert show_value("array of shape (500, 500) (too large to show)") == ["array of shape (500, 500) (too large to show)"]
+    assert show_value(2.5) == ["2.5"]
+
+
+def test_the_summary_has_a_row_per_file():
+    good = {"score": 10, "max_score": 10, "passed": True, "problems": []}
+    short = {"score": 4, "max_score": 10, "passed": False,
+             "problems": [{"id": "sigmoid", "passed": False, "diagnosis": "sign_flipped"}]}
+    table = summary([("a.py", good, ""), ("b.py", short, ""), ("c.py", None, "c.py is a binary file")]).splitlines()
+    assert table[0] == "Summary of 3 files"
+    assert table[2].split() == ["a.py", "10", "/", "10", "full", "marks"]
+    assert table[3].split()[:4] == ["b.py", "4", "/", "10"] and table[3].endswith("short on sigmoid")
+    assert table[4].endswith("not graded: c.py is a binary file")
+    assert table[5] == "1 with full marks, 1 short, 1 not graded"
