@@ -1,5 +1,6 @@
-"""Engine benchmark: time per problem, all of hw1, and how the reference cost
-grows with the size of one_layer_net.
+"""Engine benchmark: time per problem (trials computed, read from the reference
+store, graded), all of hw1, and how the reference cost grows with the size of
+one_layer_net.
 
     .venv/bin/python -m bench.engine [--repeat N] [--no-sandbox]
 
@@ -17,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from assignments import load_assignment
+from graders import preparation
 from graders.assignment import ad_hoc
 from graders.engine import grade_source, prepare
 from graders.finite_difference import validate_reference
@@ -35,21 +37,34 @@ def median_ms(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def per_problem(runner: Runner, repeat: int) -> list[tuple[str, float, float]]:
-    """(problem, cold reference preparation ms, grading ms with references cached)."""
+def _forget() -> None:
+    """Drop what this process keeps of the trial sets (not the store on disk)."""
+    prepare.cache_clear()
+    preparation._visible.cache_clear()
+
+
+def per_problem(runner: Runner, repeat: int) -> list[tuple[str, float, float, float]]:
+    """(problem, computing its trials ms, reading them from the store ms, grading ms
+    with the trials in memory), for the visible trials and one hidden set."""
     rows = []
     for problem in sorted(all_problems(), key=lambda p: p.id):
         assignment = ad_hoc([problem])
         source = solution_source(problem)
+        trials = preparation.trials_for(problem, 3)
 
-        def cold(problem=problem, seed=assignment.seed) -> None:
-            prepare.cache_clear()
+        def compute(problem=problem, seed=assignment.seed, trials=trials) -> None:
+            preparation._compute(problem, seed, trials, 0)
+
+        def read(problem=problem, seed=assignment.seed) -> None:
+            _forget()
             prepare(problem, seed, 3)
 
-        prepare_ms = median_ms(cold, repeat)
-        grade_source(source, assignment, runner=runner)  # warm the cache
+        compute_ms = median_ms(compute, repeat)
+        prepare(problem, assignment.seed, 3)  # stored, if it was not
+        read_ms = median_ms(read, repeat)
+        grade_source(source, assignment, runner=runner)  # in memory from here on
         grade_ms = median_ms(lambda source=source, assignment=assignment: grade_source(source, assignment, runner=runner), repeat)
-        rows.append((problem.id, prepare_ms, grade_ms))
+        rows.append((problem.id, compute_ms, read_ms, grade_ms))
     return rows
 
 
@@ -90,22 +105,24 @@ def main() -> None:
         runner_name = type(runner).__name__
 
     print(f"runner: {runner_name}; median of {args.repeat} runs\n")
-    print("| problem | references + FD validation, cold (ms) | grade the solution, references cached (ms) |")
-    print("|---|---:|---:|")
-    for pid, prepare_ms, grade_ms in per_problem(runner, args.repeat):
-        print(f"| {pid} | {prepare_ms:.1f} | {grade_ms:.1f} |")
+    print("| problem | trials computed: sampling, references, FD validation, mistakes (ms) "
+          "| read from the store (ms) | grade the solution, trials in memory (ms) |")
+    print("|---|---:|---:|---:|")
+    for pid, compute_ms, read_ms, grade_ms in per_problem(runner, args.repeat):
+        print(f"| {pid} | {compute_ms:.1f} | {read_ms:.1f} | {grade_ms:.1f} |")
 
     hw1 = load_assignment("hw1")
     solutions = "\n\n".join(solution_source(config.problem) for config in hw1.problems)
     grade_source(solutions, hw1, runner=runner)
 
-    def cold_hw1() -> None:
-        prepare.cache_clear()
+    def stored_hw1() -> None:
+        _forget()
         grade_source(solutions, hw1, runner=runner)
 
-    cold = median_ms(cold_hw1, args.repeat)
-    warm = median_ms(lambda: grade_source(solutions, hw1, runner=runner), args.repeat)
-    print(f"\nall of hw1 ({len(hw1.problems)} problems): {cold:.0f} ms cold, {warm:.0f} ms with references cached\n")
+    stored = median_ms(stored_hw1, args.repeat)
+    in_memory = median_ms(lambda: grade_source(solutions, hw1, runner=runner), args.repeat)
+    print(f"\nall of hw1 ({len(hw1.problems)} problems): {stored:.0f} ms with its trials read from the store, "
+          f"{in_memory:.0f} ms with them in memory\n")
 
     print("| one_layer_net size | parameters | autograd reference (ms) | FD validation (ms) | reference cost vs smallest |")
     print("|---|---:|---:|---:|---:|")

@@ -193,6 +193,6 @@ def measure_under_faults(stack: Any, args: Any, load: Any) -> dict[str, Any]:
         "never_graded": sum(c == 0 for c in counts),
         "last_graded_after": (max(r.graded_at for r in graded) - min(r.submitted_at for r in rows)).total_seconds()
         if graded else float("nan"),
-        "correct_scores": sorted({r.score for r in graded if r.code == load.sources[0].decode()}),
-        "mistakes_scores": sorted({r.score for r in graded if r.code == load.sources[1].decode()}),
+        "correct_scores": sorted({r.score for r in graded if r.code.startswith(load.sources[0].decode().rstrip())}),
+        "mistakes_scores": sorted({r.score for r in graded if r.code.startswith(load.sources[1].decode().rstrip())}),
     }

@@ -52,13 +52,24 @@ def free_port() -> int:
 
 # --- the engine alone --------------------------------------------------------------------------
 
+def distinct(source: str, index: int) -> str:
+    """Submission `index`: the file with its own last line, so that, as in a class, every
+    file differs and draws its own hidden trial set (engine.hidden_set_of)."""
+    return f"{source.rstrip()}\n# submission {index}\n"
+
+
 def _engine_share(sources: list[str]) -> tuple[int, float]:
     import assignments
     from graders.engine import default_runner, grade_source
+    from graders.preparation import warm
 
     spec = assignments.load_assignment("hw1")
     runner = default_runner()
-    grade_source(sources[0], spec, runner=runner)  # warm: references and the sandbox's fork-server
+    # Warm up as a grading worker does (worker/warmup.py): every trial set of the pool
+    # loaded, then the sandbox's fork-server started by one grading.
+    for config in spec.problems:
+        warm(config.problem, spec.seed, config.trials, spec.hidden_pool, load=True)
+    grade_source(sources[0], spec, runner=runner)
     started = time.perf_counter()
     for source in sources:
         grade_source(source, spec, runner=runner)
@@ -66,8 +77,8 @@ def _engine_share(sources: list[str]) -> tuple[int, float]:
 
 
 def engine_alone(count: int, processes: int) -> dict[str, float]:
-    """Grade `count` submissions with `processes` engine processes in parallel, no service."""
-    sources = [CORRECT.read_text() if i % 2 == 0 else MISTAKES.read_text() for i in range(count)]
+    """Grade `count` distinct submissions with `processes` engine processes in parallel, no service."""
+    sources = [distinct(CORRECT.read_text() if i % 2 == 0 else MISTAKES.read_text(), i) for i in range(count)]
     shares = [sources[i::processes] for i in range(processes)]
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
@@ -240,7 +251,8 @@ class Load:
 
         db.session.remove()
         student = db.session.get(User, self.students[index % len(self.students)])
-        return submit(student, "DEMO", "hw1", self.sources[index % 2], "hw1.py").id
+        source = distinct(self.sources[index % 2].decode(), index).encode()
+        return submit(student, "DEMO", "hw1", source, "hw1.py").id
 
     def poll(self, ids: list[int], timeout: float, interval: float = 0.01) -> list[Any]:
         """The rows, once all are graded or errored (or at the timeout)."""
@@ -307,7 +319,7 @@ def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
         "submit_rate": args.burst / submit_seconds,
         "grading_ms": statistics.median(grading_ms) if grading_ms else float("nan"),
         "cpu_ms_per_submission": {kind: seconds * 1000 / args.burst for kind, seconds in cpu.items()},
-        "correct_scores": sorted({r.score for r in graded if r.code == sources[0].decode()}),
+        "correct_scores": sorted({r.score for r in graded if r.code.startswith(sources[0].decode().rstrip())}),
     }
 
 
@@ -362,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
 
     slots = args.workers * args.concurrency
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"engine alone (before): {args.engine} hw1 submissions on {slots} processes ...", flush=True)
+    print(f"engine alone (before): {args.engine} distinct hw1 submissions on {slots} processes ...", flush=True)
     before = engine_alone(args.engine, slots)
     print(f"  {before['throughput']:.1f} submissions/s ({before['mean_ms']:.1f} ms each)", flush=True)
 
@@ -372,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run_in_scratch(args)
     # The engine is measured again afterwards: on a shared machine the load drifts, and the
     # service run is compared with the mean of the two engine runs that bracket it.
-    print(f"engine alone (after): {args.engine} hw1 submissions on {slots} processes ...", flush=True)
+    print(f"engine alone (after): {args.engine} distinct hw1 submissions on {slots} processes ...", flush=True)
     after = engine_alone(args.engine, slots)
     print(f"  {after['throughput']:.1f} submissions/s ({after['mean_ms']:.1f} ms each)", flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -384,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
           f" accepted {result['submit_rate']:.0f} submissions/s; grading itself {result['grading_ms']:.0f} ms median")
     print(f"  throughput  {result['throughput']:.1f} submissions/s = {ratio:.0%} of the engine alone"
           f" ({engine_rate:.1f}/s, mean of before and after)"
-          f"   (target >= 60%: {'met' if ratio >= 0.6 else 'MISSED'})")
+          f"   (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'})")
     print(f"  graded {result['graded']}/{result['burst']}, errors {result['errors']}, graded twice "
           f"{result['graded_twice']}, never graded {result['never_graded']}: exactly once "
           f"{'YES' if result['exactly_once'] else 'NO'}; scores of the correct file {result['correct_scores']}")

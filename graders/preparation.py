@@ -118,7 +118,12 @@ def prepare(problem: Problem, seed: int, count: int, hidden_set: int = 0) -> tup
     return tuple(sorted(_visible(problem, seed, count) + hidden, key=lambda p: p.trial.index))
 
 
-def warm(problem: Problem, seed: int, count: int, pool: int) -> int:
-    """Make sure the store holds the visible trials and every hidden set of the pool;
+def warm(problem: Problem, seed: int, count: int, pool: int, load: bool = False) -> int:
+    """Make sure the store holds the visible trials and every hidden set of the pool,
+    and with `load` keep them in this process too (a worker, before its first job);
     returns how many trial sets had to be computed."""
-    return sum(_part(problem, seed, count, hidden_set)[2] for hidden_set in [None, *range(pool)])
+    computed = sum(_part(problem, seed, count, hidden_set)[2] for hidden_set in [None, *range(pool)])
+    if load:
+        for hidden_set in range(pool):
+            prepare(problem, seed, count, hidden_set)
+    return computed

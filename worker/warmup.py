@@ -49,7 +49,7 @@ def prepare_references(app: Any) -> None:
             with app.app_context():
                 spec = assignments.load_spec(course, name).spec
             for config in spec.problems:
-                warm(config.problem, spec.seed, config.trials, spec.hidden_pool)
+                warm(config.problem, spec.seed, config.trials, spec.hidden_pool, load=True)
             if not runner_started:
                 # One throw-away grading starts this process's sandbox runner (its fork-server).
                 grade_source(WARM_SOURCE, spec, runner=default_runner())

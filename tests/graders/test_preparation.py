@@ -118,3 +118,13 @@ def test_a_changed_problem_does_not_read_the_old_entries(store, tmp_path, monkey
         problem_module._REGISTRY.pop("store_probe", None)
         sys.modules.pop("store_probe_bank", None)
         reference_store.problem_digest.cache_clear()
+
+
+def test_a_worker_keeps_every_trial_set_in_memory_after_warming_up(store):
+    problem = get_problem("sigmoid")
+    preparation.warm(problem, 5, 3, 3, load=True)
+    before = preparation.prepare.cache_info()
+    for hidden_set in range(3):
+        preparation.prepare(problem, 5, 3, hidden_set)
+    after = preparation.prepare.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (3, 0)
