@@ -190,6 +190,9 @@ def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allow
         return Diagnosis(Code.WRONG_TYPE, call.message or f"{problem.function} returned something that is not an array")
     if call.extra.get("phase") == "load" and status in LOAD_MESSAGES:
         code, template = LOAD_MESSAGES[status]
+        if status == "timeout":  # which limit, without the runner's own question
+            return Diagnosis(code, template.format(function=problem.function,
+                                                   detail=(call.message or "ran too long").split(":")[0]))
     else:
         code, template = RUN_MESSAGES.get(status, (Code.CRASHED, "{function} failed: {detail}"))
         if status == "not_run" and call.extra.get("cause") in RUN_MESSAGES:

@@ -255,7 +255,7 @@ def diagnose_finite(label: str, got: np.ndarray, stability: bool) -> Diagnosis |
 # What the student sees when the code did not produce an answer at all.
 RUN_MESSAGES: dict[str, tuple[Code, str]] = {
     "missing_function": (Code.MISSING_FUNCTION, "your file does not define {function}"),
-    "timeout": (Code.TIMEOUT, "{function} ran longer than {timeout:g} s: an infinite loop?"),
+    "timeout": (Code.TIMEOUT, "{function} {detail}"),  # the runner says which limit: CPU time or waiting
     "memory_limit": (Code.MEMORY_LIMIT, "{function} used more memory than allowed"),
     "crashed": (Code.CRASHED, "{function} crashed: {detail}"),
     "forbidden_operation": (Code.FORBIDDEN_OPERATION, "{function} tried something the grader forbids "
@@ -267,8 +267,9 @@ RUN_MESSAGES: dict[str, tuple[Code, str]] = {
 # The same, when it happened while the file itself was loaded (code at module level,
 # outside any function): the blame goes to the file, never to a function it may not define.
 LOAD_MESSAGES: dict[str, tuple[Code, str]] = {
-    "timeout": (Code.TIMEOUT, "loading your file took longer than {timeout:g} s, before {function} could be "
-                "called: an infinite loop or a long computation at module level (outside any function)?"),
+    "timeout": (Code.TIMEOUT, "loading your file was stopped before {function} could be called: it {detail}. "
+                "Code at module level (outside any function) runs when the file is loaded: an infinite loop "
+                "or a long computation there?"),
     "memory_limit": (Code.MEMORY_LIMIT, "your file used more memory than allowed while it was loaded, before "
                      "{function} could be called (code at module level, outside any function)"),
     "crashed": (Code.CRASHED, "your file crashed while it was loaded, before {function} could be called: {detail}"),

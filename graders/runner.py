@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
@@ -27,7 +28,11 @@ import numpy as np
 from graders import wire
 from graders.harness import HarnessKind
 
-CALL_TIMEOUT = 2.0  # seconds of wall time per call (and for loading the module)
+CALL_TIMEOUT = 2.0  # seconds of CPU time per call (and for loading the module)
+# The wall-clock backstop, as a multiple of CALL_TIMEOUT: a call is stopped when it has used
+# CALL_TIMEOUT of CPU, or this many times CALL_TIMEOUT of wall time (a call that sleeps or
+# waits), whichever comes first. Without a CPU reading, the wall clock alone decides.
+WALL_BACKSTOP = 5.0
 
 
 @dataclass(frozen=True)
@@ -162,8 +167,11 @@ class JobCollector:
     is capped, so a forged stream ends as a diagnosis, never as an exception.
     """
 
-    def __init__(self, job: Job, startup_allowance: float = 0.0) -> None:
+    def __init__(self, job: Job, startup_allowance: float = 0.0,
+                 cpu_probe: Callable[[], float | None] | None = None) -> None:
         self.job = job
+        # CPU seconds used by the job's process so far, read by the trusted side (None: unknown).
+        self.cpu_probe = cpu_probe
         self.keys = [call.key for call in job.calls]
         self.reader = wire.MessageReader()
         self.messages = 0
@@ -178,10 +186,14 @@ class JobCollector:
         self.started = time.monotonic()
         start = self.started + startup_allowance
         # However many "begin" messages a child sends, the job as a whole ends here.
-        self.hard_due = start + job.call_timeout * (len(job.calls) + 1)
+        backstop = WALL_BACKSTOP if cpu_probe is not None else 1.0
+        self.hard_due = start + job.call_timeout * backstop * (len(job.calls) + 1)
         self.budget_due = start + max(job.budget.left, 0.0) if job.budget is not None else math.inf
         self.hard_due = min(self.hard_due, self.budget_due)
         self.due = min(start + job.call_timeout, self.hard_due)
+        self.call_started = start  # when the running call (or the load) began, by our clock
+        self.cpu_base = 0.0  # the child's CPU time then, as it reported it (its own business)
+        self.stopped_for = ""  # "cpu" or "wall": why the running call was stopped
 
     def feed(self, data: bytes) -> bool:
         """Take bytes from the child. False once it has sent more than allowed or
@@ -224,9 +236,15 @@ class JobCollector:
                 return f"a second result for {key}"
             if event == "begin":
                 self.current = key
+                cpu = header.get("cpu")
+                # The child's own reading: a forged one can only buy it time up to the wall
+                # backstop, which a call that sleeps gets anyway.
+                if isinstance(cpu, (int, float)) and not isinstance(cpu, bool) and 0 <= cpu < 1e9:
+                    self.cpu_base = float(cpu)
             else:
                 self.results[key] = _call_result(key, header, message.blobs)
                 self.current = None
+            self.call_started = now
             self.due = min(now + self.job.call_timeout, self.hard_due)
         elif event == "done":
             self.stdout = wire.capped_text(header.get("stdout", ""), wire.MAX_STDOUT)
@@ -234,6 +252,27 @@ class JobCollector:
         else:
             return f"an unknown event {wire.capped_text(repr(event), 60)}"
         return ""
+
+    def overdue(self) -> bool:
+        """At `due`: whether to stop the child now. A call is stopped once it has used
+        `call_timeout` seconds of CPU, or WALL_BACKSTOP times that of wall time; until
+        then, a call slowed down by a busy machine gets its deadline moved on."""
+        now = time.monotonic()
+        if now >= self.hard_due or self.cpu_probe is None:
+            return True
+        backstop = self.call_started + self.job.call_timeout * WALL_BACKSTOP
+        if now >= backstop:
+            self.stopped_for = "wall"
+            return True
+        cpu = self.cpu_probe()
+        if cpu is None:
+            return True
+        used = cpu - self.cpu_base
+        if used >= self.job.call_timeout:
+            self.stopped_for = "cpu"
+            return True
+        self.due = min(now + max(self.job.call_timeout - used, 0.05), backstop, self.hard_due)
+        return False
 
     def finish(self, ending: Ending, returncode: int | None = None, sandbox_failure: str = "") -> JobResult:
         """The job's result. `sandbox_failure` says the sandbox itself failed under
@@ -272,7 +311,13 @@ class JobCollector:
 
     def _containment(self, ending: Ending, returncode: int | None) -> tuple[str | None, str]:
         if ending is Ending.TIMED_OUT:
-            return "timeout", f"ran longer than {self.job.call_timeout:g} s: an infinite loop?"
+            limit = self.job.call_timeout
+            if self.stopped_for == "cpu":
+                return "timeout", f"used more than {limit:g} s of CPU time: an infinite loop?"
+            if self.stopped_for == "wall":
+                return "timeout", (f"ran longer than {limit * WALL_BACKSTOP:g} s while using little CPU: it was "
+                                   "waiting (time.sleep? input()? a lock?)")
+            return "timeout", f"ran longer than {limit:g} s: an infinite loop?"
         if ending is Ending.TOO_MUCH_OUTPUT:
             if self.protocol_error:
                 return "crashed", f"sent a malformed result ({wire.capped_text(self.protocol_error, 300)})"
@@ -349,6 +394,8 @@ def collect(process_fd: int, collector: JobCollector, kill: Any, wait: Any) -> J
     while True:
         remaining = collector.due - time.monotonic()
         if remaining <= 0:
+            if not collector.overdue():
+                continue
             ending = Ending.TIMED_OUT
             kill()
             break
@@ -409,6 +456,25 @@ class SubprocessRunner:
                 except ProcessLookupError:
                     pass
 
-            result = collect(read_fd, JobCollector(job, startup), kill, process.wait)
+            result = collect(read_fd, JobCollector(job, startup, lambda: process_cpu_seconds(process.pid)),
+                             kill, process.wait)
             kill()  # whatever the child left running in its group goes too
             return result
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a live process (all its threads), from the kernel; None if
+    it is gone. /proc/<pid>/stat shows these fields to any uid, even for a non-dumpable process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    fields = data[data.rfind(b")") + 2:].split()  # after the command name, which may hold spaces
+    try:
+        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat
+    except (IndexError, ValueError):
+        return None

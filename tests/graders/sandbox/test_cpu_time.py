@@ -1,0 +1,133 @@
+"""No "infinite loop?" for the honest on a busy machine: a call is judged by the CPU
+time it used, with a generous wall-clock backstop. The machine is made busy for real:
+the sandbox's processes are pinned to one CPU at a low priority (nice 10, and their
+session's autogroup too), next to a busy process at normal priority, so each call gets
+about a tenth of that CPU or less."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from graders import runner as runner_module
+from graders.assignment import ad_hoc
+from graders.engine import grade_source
+from graders.problem import get_problem
+from graders.runner import CALL_TIMEOUT
+from graders.sandbox import SandboxRunner
+from graders.sandbox.parent import _children_of
+from tests.graders.sandbox.conftest import HOSTILE
+
+BURN = 0.25  # CPU seconds of honest work per call: far below CALL_TIMEOUT, over it in wall time when starved
+SLOW_BUT_HONEST = f"""
+import time
+import numpy as np
+
+def sigmoid_grad(x):
+    start = time.process_time()
+    while time.process_time() - start < {BURN}:
+        pass
+    s = 0.5 * (1.0 + np.tanh(0.5 * x))
+    return s * (1.0 - s)
+"""
+LEGENDRE = """
+import torch
+
+torch.set_default_dtype(torch.float64)
+
+
+class LegendrePolynomial3(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return 0.5 * (5 * input ** 3 - 3 * input)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * input ** 2 - 1)
+"""
+
+
+@pytest.fixture
+def sandbox():
+    runner = SandboxRunner()
+    runner.self_check()
+    runner.warm_up("torch")
+    yield runner
+    runner.close()
+
+
+@pytest.fixture
+def starved(sandbox):
+    """Pin every sandbox process to one CPU at nice 10 (its session's autogroup too), and keep
+    that CPU busy with a process at nice 0."""
+    cpu = max(os.sched_getaffinity(0))
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+    os.sched_setaffinity(busy.pid, {cpu})
+
+    def starve(nice: int = 10) -> None:  # again before each job: the spare child is forked after each one
+        for parent in sandbox._all:
+            if parent.process is None:
+                continue
+            for inner in _children_of(parent.process.pid):
+                for pid in [inner, *_children_of(inner)]:
+                    try:
+                        os.sched_setaffinity(pid, {cpu})
+                        os.setpriority(os.PRIO_PROCESS, pid, nice)
+                        # With autogroups on, nice weighs only within a session: weigh the
+                        # sandbox's session (bwrap --new-session) against the busy one too.
+                        with open(f"/proc/{pid}/autogroup", "w") as group:
+                            group.write(str(nice))
+                    except OSError:
+                        pass
+
+    try:
+        yield starve
+    finally:
+        busy.kill()
+        busy.wait()
+
+
+def _grade(sandbox, starve, source: str, problem: str, nice: int = 10) -> tuple[dict, float]:
+    starve(nice)
+    began = time.monotonic()
+    document = grade_source(source, ad_hoc([get_problem(problem)]), runner=sandbox)
+    return document["problems"][0], time.monotonic() - began
+
+
+def test_a_slow_honest_call_on_a_starved_cpu_keeps_full_marks(sandbox, starved, monkeypatch):
+    problem, seconds = _grade(sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
+    messages = [c["message"] for c in problem["checks"] if not c["passed"]]
+    assert problem["score"] == problem["max_score"], messages
+    assert seconds > 2 * CALL_TIMEOUT  # it really was starved: 4 calls of 0.25 s CPU each
+    # The control: judged by the wall clock alone (no backstop beyond the limit), the same
+    # honest file on the same starved CPU is told it loops forever.
+    monkeypatch.setattr(runner_module, "WALL_BACKSTOP", 1.0)
+    problem, _ = _grade(sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
+    assert problem["diagnosis"] == "timeout"
+
+
+def test_legendre_p3_in_the_torch_sandbox_on_a_starved_cpu_keeps_full_marks(sandbox, starved):
+    # nice 19: about 1.5 % of the CPU, so torch's calls take seconds of wall time
+    problem, seconds = _grade(sandbox, starved, LEGENDRE, "legendre_p3", nice=19)
+    messages = [c["message"] for c in problem["checks"] if not c["passed"]]
+    assert problem["score"] == problem["max_score"], messages
+    assert seconds > CALL_TIMEOUT
+    assert not any("infinite loop" in message for message in messages)
+
+
+def test_a_real_infinite_loop_is_still_stopped_by_its_cpu_time(sandbox):
+    problem, _ = _grade(sandbox, lambda nice: None, (HOSTILE / "infinite_loop.py").read_text(), "sigmoid")
+    assert problem["diagnosis"] == "timeout"
+    assert "CPU time" in problem["checks"][0]["message"]
+
+
+def test_a_call_that_waits_is_stopped_by_the_wall_clock_backstop(sandbox):
+    source = "import time\ndef sigmoid_grad(x):\n    time.sleep(3600)\n"
+    problem, seconds = _grade(sandbox, lambda nice: None, source, "sigmoid")
+    assert problem["diagnosis"] == "timeout"
+    assert "waiting" in problem["checks"][0]["message"]
+    assert seconds < 3600
