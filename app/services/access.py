@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Assignment, Course, Enrolment, Role, Submission, User
@@ -104,7 +105,9 @@ def assignment_named(member: Membership, name: str) -> Assignment:
 
 def submission_for(member: Membership, submission_id: int) -> Submission:
     """A submission the member may see: staff see those of their course, a student only their own."""
-    submission = db.session.get(Submission, submission_id)
+    # The assignment comes in the same query: the course check needs it, and a polled status
+    # fragment asks this a few times a second across a class.
+    submission = db.session.get(Submission, submission_id, options=(joinedload(Submission.assignment),))
     if (submission is None or submission.assignment.course_id != member.course.id
             or (not member.is_staff and submission.user_id != member.user.id)):
         raise NotFound(f"no submission {submission_id} in {member.course.code}")

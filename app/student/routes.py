@@ -127,11 +127,12 @@ def poll_interval(submission: Submission, now: dt.datetime) -> str:
     return "2s" if waited < 30 else ("5s" if waited < 120 else "10s")
 
 
-def _status_context(member: Membership, submission: Submission) -> dict[str, Any]:
+def _status_context(member: Membership, submission: Submission, position: int | None = None) -> dict[str, Any]:
     final = submission.status in coursework.FINAL
+    if position is None:
+        position = coursework.queue_position(submission)
     context: dict[str, Any] = {"member": member, "submission": submission, "final": final,
-                               "override": overrides.current(submission),
-                               "position": coursework.queue_position(submission),
+                               "override": overrides.current(submission), "position": position,
                                "interval": None if final else poll_interval(submission, utcnow())}
     if submission.status is SubmissionStatus.GRADED and submission.result:
         context["problems"] = problem_views(submission.result, _tolerances(member, submission))
@@ -164,7 +165,7 @@ def status(member: Membership, submission_id: int) -> Response:
     response.set_etag(tag)
     if request.if_none_match.contains(tag):
         return response.make_conditional(request)
-    context = _status_context(member, found)
+    context = _status_context(member, found, position)
     html = render_template("student/_status.html", **context)
     if final:
         html += render_template("student/_attempts.html", member=member, current=found, oob=True,
