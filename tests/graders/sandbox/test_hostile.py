@@ -249,6 +249,8 @@ CASES = [
     # State a process could leave for the next job: none of it survives (the probe checks)
     ("leave_state_behind.py", {None}, passes_normally),
     ("hang_after_results.py", {None, "timeout"}, document_bounded),
+    ("fake_done_then_spin.py", {"wrong_shape"}, document_bounded),  # its forged scalars, then a busy CPU
+    ("stop_itself.py", {"wrong_value", "timeout", "crashed"}, document_bounded),
 ]
 
 
