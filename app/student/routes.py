@@ -7,11 +7,14 @@ import datetime as dt
 import hashlib
 from typing import Any
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
-from app.auth.access import course_view
+from app.auth.access import course_view, viewer
+from app.error_pages import render_error
 from app.models import Assignment, Submission, SubmissionStatus, utcnow
 from app.result_view import capped_output, problem_views
 from app.services import access, assignments, coursework, overrides, submissions
@@ -22,6 +25,7 @@ from app.student.forms import EditorForm, UploadForm
 from graders.assignment import AssignmentError
 from graders.interface import describe, starter_source
 from graders.problem import get_problem
+from graders.submission import MAX_BYTES
 
 # The blueprint lives with its routes, so the package imports them and they never import it back.
 bp = Blueprint("student", __name__)
@@ -114,6 +118,22 @@ def submit(member: Membership, name: str) -> Response:
         return _render_assignment(member, found, upload, editor, 422)
     flash(f"Attempt {made.attempt} received; this page follows its grading.", "success")
     return redirect(url_for("student.submission", course_code=member.course.code, submission_id=made.id), 303)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge) -> Response:
+    """A body over MAX_CONTENT_LENGTH is refused before any view or CSRF check can read it: the
+    upload form says so, like any other refusal, rather than a bare error page."""
+    args = request.view_args or {}
+    if request.endpoint != "student.submit" or not current_user.is_authenticated:
+        return make_response(render_error(413)[0], 413)
+    member = access.membership(viewer(), args.get("course_code", ""), access.STUDENT)
+    found = access.assignment_named(member, args.get("name", ""))
+    upload, editor = UploadForm(formdata=None), EditorForm(formdata=None)
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1024
+    upload.file.errors = [f"Not sent: the file is far over the limit of {MAX_BYTES // 1024} KiB (the request was over "
+                          f"{limit} KiB)."]
+    return _render_assignment(member, found, upload, editor, 413)
 
 
 def _tolerances(member: Membership, submission: Submission) -> dict[str, float]:

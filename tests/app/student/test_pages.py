@@ -252,3 +252,18 @@ def test_a_staff_override_is_shown_with_its_comment(me, course, student):
     assert "by Tess Assistant" in page and "a typo in the notes" in page
     course_page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(me.get(f"/student/{course.code}/"))))
     assert "20 / 25" in course_page and "Score overridden" in course_page
+
+
+def test_a_file_over_the_request_limit_gets_the_message_on_the_form(me, course):
+    # A hand-made multipart body: the test client would spool one this large to a temporary file
+    # that nobody reads, and so nobody closes.
+    boundary = "nablagradeboundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{me.csrf}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.py\"\r\n"
+            "Content-Type: text/x-python\r\n\r\n").encode() + b"#" * (2 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+    response = me.get(f"/student/{course.code}/t1/submit", method="POST", data=body,
+                      content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 413
+    assert field_errors(response) == ["Not sent: the file is far over the limit of 256 KiB (the request was over "
+                                      "1024 KiB)."]
+    assert "Upload and grade" in text(response) and stored() == 0
