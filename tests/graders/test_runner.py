@@ -312,3 +312,66 @@ def test_a_spent_time_budget_is_not_blamed_on_the_running_call():
     for call in result.calls.values():
         assert call == CallResult(call.key, "not_run", message="the submission used its whole time budget (30 s)",
                                   extra={"reason": "budget"})
+
+
+def _cpu_job(calls: int = 2) -> Job:
+    return Job(source="", calls=tuple(Call(f"sigmoid/{i}", "sigmoid_grad", ()) for i in range(calls)),
+               allowed=frozenset(), call_timeout=2.0)
+
+
+def test_a_call_past_its_wall_deadline_with_little_cpu_gets_more_time_up_to_the_backstop(monkeypatch):
+    from graders import runner
+
+    clock = {"now": 1000.0, "cpu": 0.0}
+    monkeypatch.setattr(runner.time, "monotonic", lambda: clock["now"])
+    collector = JobCollector(_cpu_job(), 0.0, lambda: clock["cpu"])
+    assert collector.feed(_message({"event": "loaded"}) + _message({"event": "begin", "key": "sigmoid/0", "cpu": 0.1}))
+    clock["now"], clock["cpu"] = 1002.0, 0.6  # 2 s of wall, 0.5 s of CPU: a starved call
+    assert not collector.overdue()
+    assert collector.due == pytest.approx(1003.5)  # what is left of its 2 s of CPU
+    clock["now"], clock["cpu"] = 1009.9, 1.9
+    assert not collector.overdue()
+    clock["now"] = 1010.0  # 5 x 2 s of wall: the backstop, whatever the CPU says
+    assert collector.overdue() and collector.stopped_for == "wall"
+    result = collector.finish(Ending.TIMED_OUT, -9)
+    assert "waiting" in result.calls["sigmoid/0"].message
+
+
+def test_a_call_that_used_its_cpu_time_is_stopped_and_told_so(monkeypatch):
+    from graders import runner
+
+    clock = {"now": 1000.0, "cpu": 0.0}
+    monkeypatch.setattr(runner.time, "monotonic", lambda: clock["now"])
+    collector = JobCollector(_cpu_job(), 0.0, lambda: clock["cpu"])
+    assert collector.feed(_message({"event": "loaded"}) + _message({"event": "begin", "key": "sigmoid/0", "cpu": 0.1}))
+    clock["now"], clock["cpu"] = 1002.0, 2.1
+    assert collector.overdue() and collector.stopped_for == "cpu"
+    assert "2 s of CPU time" in collector.finish(Ending.TIMED_OUT, -9).calls["sigmoid/0"].message
+
+
+def test_without_a_cpu_reading_the_wall_clock_decides(monkeypatch):
+    from graders import runner
+
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(runner.time, "monotonic", lambda: clock["now"])
+    for probe in (None, lambda: None):
+        collector = JobCollector(_cpu_job(), 0.0, probe)
+        clock["now"] = 1002.0
+        assert collector.overdue()
+        clock["now"] = 1000.0
+
+
+def test_a_forged_cpu_reading_buys_no_more_than_the_backstop(monkeypatch):
+    from graders import runner
+
+    clock = {"now": 1000.0, "cpu": 50.0}
+    monkeypatch.setattr(runner.time, "monotonic", lambda: clock["now"])
+    collector = JobCollector(_cpu_job(), 0.0, lambda: clock["cpu"])
+    forged = _message({"event": "begin", "key": "sigmoid/0", "cpu": 1e8})  # "I have used nothing yet"
+    assert collector.feed(_message({"event": "loaded"}) + forged)
+    clock["now"] = 1009.0
+    assert not collector.overdue()
+    clock["now"] = 1010.0
+    assert collector.overdue()
+    # and the job as a whole never outlives (calls + 1) x the backstop
+    assert collector.hard_due <= 1000.0 + 3 * 10.0
