@@ -123,6 +123,9 @@ def warm(problem: Problem, seed: int, count: int, pool: int, load: bool = False)
     and with `load` keep them in this process too (a worker, before its first job);
     returns how many trial sets had to be computed."""
     computed = sum(_part(problem, seed, count, hidden_set)[2] for hidden_set in [None, *range(pool)])
+    digest = reference_store.problem_digest(problem.sample.__module__)
+    if digest is not None:
+        reference_store.prune(problem.id, digest)
     if load:
         for hidden_set in range(pool):
             prepare(problem, seed, count, hidden_set)

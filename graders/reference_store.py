@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 import zipfile
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +30,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "NABLAGRADE_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 # The modules whose code decides what a trial holds, besides the problem's own.
 ENGINE_MODULES = ("sampling.py", "reference.py", "finite_difference.py", "preparation.py", "reference_store.py")
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any bank problem's trial set
@@ -94,6 +95,39 @@ def _restore(kind: str, array: np.ndarray) -> Any:
     return {"bool": bool, "int": int, "float": float}[kind](array[()])
 
 
+def _pack(arrays: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, list]]:
+    """Every array of one dtype in one flat buffer: a trial set holds a hundred small
+    arrays, and reading a hundred members of a zip costs more than computing them."""
+    buffers: dict[str, list[np.ndarray]] = {}
+    index: dict[str, list] = {}
+    for name, array in arrays.items():
+        array = np.asarray(array)  # (not ascontiguousarray: it makes a 0-d array 1-d)
+        if array.dtype.kind not in "biuf" or array.dtype.byteorder == ">":
+            raise TypeError(f"cannot store {name} of dtype {array.dtype}")
+        dtype = array.dtype.str
+        parts = buffers.setdefault(dtype, [])
+        offset = sum(part.size for part in parts)
+        parts.append(array.reshape(-1))
+        index[name] = [dtype, list(array.shape), offset]
+    packed = {f"data{dtype}": np.concatenate(parts) for dtype, parts in buffers.items()}
+    return packed, index
+
+
+def _unpack(stored: Any, index: dict[str, list]) -> dict[str, np.ndarray]:
+    buffers: dict[str, np.ndarray] = {}
+    arrays = {}
+    for name, (dtype, shape, offset) in index.items():
+        if dtype not in buffers:
+            buffers[dtype] = stored[f"data{dtype}"]
+            if buffers[dtype].dtype.str != dtype or buffers[dtype].ndim != 1:
+                raise ValueError(f"buffer {dtype} is not what the index says")
+        size = int(np.prod(shape, dtype=np.int64))
+        if offset < 0 or size < 0 or offset + size > buffers[dtype].size:
+            raise ValueError(f"{name} lies outside its buffer")
+        arrays[name] = buffers[dtype][offset:offset + size].reshape(shape)
+    return arrays
+
+
 def save(key: dict[str, Any], trials: list[TrialData], directory: Path | None = None) -> Path | None:
     """Store one trial set atomically; returns its path, or None if the cache is not writable."""
     directory = directory or cache_dir()
@@ -112,7 +146,9 @@ def save(key: dict[str, Any], trials: list[TrialData], directory: Path | None = 
             for mistake, value in by_name.items():
                 arrays[f"{i}|mi|{out}|{mistake}"] = np.asarray(value)
         meta["trials"].append(entry)
-    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    packed, meta["arrays"] = _pack(arrays)
+    packed["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    arrays = packed
     target = directory / entry_name(key["problem"], key["digest"], key["seed"], key["count"], key["part"])
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -137,12 +173,13 @@ def load(key: dict[str, Any], indices: list[int], directory: Path | None = None)
     path = directory / entry_name(key["problem"], key["digest"], key["seed"], key["count"], key["part"])
     try:
         # Opened here, not by np.load: it leaks its handle on a file that is not a zip.
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as stored:
             if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
                 return None
-            meta = json.loads(str(data["meta"][()]))
+            meta = json.loads(str(stored["meta"][()]))
             if meta.get("format") != FORMAT or any(meta.get(k) != v for k, v in key.items()):
                 return None
+            data = _unpack(stored, meta["arrays"])
             if [entry["index"] for entry in meta["trials"]] != indices:
                 return None
             trials = []
@@ -161,3 +198,23 @@ def load(key: dict[str, Any], indices: list[int], directory: Path | None = None)
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         log.warning("ignoring unreadable reference file %s: %s", path, exc)
         return None
+
+
+def prune(problem_id: str, digest: str, directory: Path | None = None) -> int:
+    """Remove the entries of `problem_id` made by other code than `digest`'s (an older
+    version of the problem or of the engine); returns how many. Left-over temporary files
+    of interrupted writes go too once they are an hour old."""
+    directory = directory or cache_dir()
+    removed = 0
+    try:
+        for path in directory.glob(f"{problem_id}-*.npz"):
+            parts = path.name.split("-")
+            if len(parts) == 5 and parts[0] == problem_id and parts[1] != digest:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for path in directory.glob(".tmp-*.npz"):
+            if path.stat().st_mtime < time.time() - 3600:
+                path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("cannot prune %s: %s", directory, exc)
+    return removed

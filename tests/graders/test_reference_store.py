@@ -99,3 +99,18 @@ def test_the_cache_folder_is_configurable(monkeypatch, tmp_path):
     monkeypatch.delenv(reference_store.CACHE_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert reference_store.cache_dir() == tmp_path / "xdg" / "nablagrade" / "references"
+
+
+def test_an_index_that_points_outside_its_buffer_is_a_miss(tmp_path):
+    import json
+
+    path = reference_store.save(KEY, _trials(), tmp_path)
+    with np.load(path, allow_pickle=False) as data:
+        members = {name: data[name] for name in data.files}
+    meta = json.loads(str(members["meta"][()]))
+    dtype, shape, _ = meta["arrays"]["0|ex|x"]
+    meta["arrays"]["0|ex|x"] = [dtype, shape, 10**9]
+    members["meta"] = np.array(json.dumps(meta))
+    with open(path, "wb") as handle:
+        np.savez(handle, **members)
+    assert reference_store.load(KEY, [0, 3], tmp_path) is None
