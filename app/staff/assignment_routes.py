@@ -126,7 +126,7 @@ def _submission_page(member: Membership, submission: Submission, *, form: Overri
     html = render_template("staff/submission.html", member=member, submission=submission,
                            assignment=submission.assignment, student=submission.user,
                            history=overrides.history(submission), timings=presenters.timings(submission),
-                           problems_for_staff=presenters.problems_for_staff, override_form=form or OverrideForm(formdata=None),
+                           problems=presenters.problems(submission), override_form=form or OverrideForm(formdata=None),
                            clear_form=clear_form or ClearOverrideForm(formdata=None), confirm=ConfirmForm())
     return Response(html, status=status, mimetype="text/html")
 

@@ -1,28 +1,26 @@
-"""Result documents as the macros in app/templates/macros/results.html take them, seen by staff
-(hidden checks shown in full)."""
+"""What the staff submission page shows beside the code: the result (as the student's pages
+shape it) and the timings of the submission's life."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from app.models import Submission
+from app.result_view import ProblemView, problem_views
+from app.services import assignments
 
 
-def problems_for_staff(document: dict[str, Any] | None) -> list[dict[str, Any]]:
-    problems = []
-    for problem in (document or {}).get("problems", []):
-        score, points = problem.get("score"), problem.get("max_score")
-        status = "pass" if problem.get("passed") else ("partial" if score else "fail")
-        checks = [{"name": c.get("name"), "status": "pass" if c.get("passed") else "fail",
-                   "message": c.get("message") if not c.get("passed") else "",
-                   "code": c.get("diagnosis"), "hidden": not c.get("visible", True)}
-                  for c in problem.get("checks", [])]
-        hidden = sum(1 for c in checks if c["hidden"])
-        problems.append({"id": problem.get("id"), "title": problem.get("title") or problem.get("id"), "earned": score,
-                         "points": points, "status": status, "checks": checks,
-                         "note": f"{hidden} hidden check{'' if hidden == 1 else 's'} (shown to staff)" if hidden else None})
-    return problems
+def problems(submission: Submission) -> list[ProblemView]:
+    """The result as the student's pages show it (app/result_view.py): checks with the relative
+    error against the tolerance, visible trials side by side; hidden checks are rows of the table."""
+    if not submission.result:
+        return []
+    try:
+        spec = assignments.load_spec(submission.assignment.course.code, submission.assignment.name).spec
+        tolerances = {config.problem.id: config.tolerance for config in spec.problems}
+    except Exception:  # noqa: BLE001 - an unreadable file only costs the tolerance column
+        tolerances = {}
+    return problem_views(submission.result, tolerances)
 
 
 def _seconds(start: dt.datetime | None, end: dt.datetime | None) -> float | None:

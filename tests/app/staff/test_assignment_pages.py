@@ -78,6 +78,9 @@ def test_a_ta_overrides_a_score_with_a_comment_and_the_student_sees_the_new_scor
     assert "def softmax_jacobian" in detail and 'class="language-python"' in detail  # the code, for Prism
     assert counted.spec_digest[:16] in detail and "Engine version" in detail and "Picked up by a worker" in detail
     assert "wrong on this hidden trial" in detail  # staff see hidden checks
+    assert re.search(r"above [0-9.e-]+</span>", detail)  # relative error against the tolerance
+    # The visible trial side by side: the softmax Jacobian, square.
+    assert re.search(r"Expected \((\d+), \1\)</caption>.*Received \((\d+), \2\)</caption>", detail, re.S)
     refused = post_form(client, page + "/override", {"score": "21.5", "comment": ""}, page=page)
     assert refused.status_code == 422 and "Say why" in text(refused) and "21.5" in text(refused)
     too_high = post_form(client, page + "/override", {"score": "30", "comment": "bonus"}, page=page)
