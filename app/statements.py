@@ -29,8 +29,12 @@ def render_statement(markdown: str) -> Markup:
 
     def lift(match: re.Match[str]) -> str:
         display, inline = match.group(1), match.group(2)
-        text = f"\\[{display.strip()}\\]" if display is not None else f"\\({inline}\\)"
-        pieces.append(str(escape(text)))
+        if display is None:
+            pieces.append(str(escape(f"\\({inline}\\)")))
+        else:
+            # A wide formula scrolls on its own on a phone, so its box can take the keyboard focus.
+            formula = escape("\\[" + display.strip() + "\\]")
+            pieces.append(f'<span class="math-scroll" tabindex="0" role="group" aria-label="Formula">{formula}</span>')
         return PLACEHOLDER.format(len(pieces) - 1)
 
     html = _parser.render(MATH.sub(lift, markdown))

@@ -8,7 +8,7 @@ def test_math_survives_markdown():
     html = render_statement(r"Let $s_j = \dfrac{e^{x_j}}{\sum_k e^{x_k}}$ and $a_i * b_i$ with" "\n\n"
                             r"$$\begin{pmatrix} a \\ b \end{pmatrix}$$")
     assert r"\(s_j = \dfrac{e^{x_j}}{\sum_k e^{x_k}}\)" in html and r"\(a_i * b_i\)" in html
-    assert r"\[\begin{pmatrix} a \\ b \end{pmatrix}\]" in html and "<em>" not in html
+    assert r">\[\begin{pmatrix} a \\ b \end{pmatrix}\]</span>" in html and "<em>" not in html
 
 
 def test_markup_and_script_are_escaped_not_passed_through():
