@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from graders.diagnosis import (
+    COMMON,
     JACOBIAN_LAYOUT,
     LAYOUT,
     LOAD_MESSAGES,
@@ -27,6 +28,7 @@ from graders.diagnosis import (
     matching_mistake,
     with_hint,
 )
+from graders.finite_difference import relative_error
 from graders.harness import HarnessKind
 from graders.import_policy import forbidden_message
 from graders.problem import Derivative, Problem, Returns, Trial, TrialKind
@@ -289,7 +291,27 @@ def evaluate_trial(
         )
         outcome.errors[name] = error
         outcome.values[name] = _hinted(diagnosis, hint)
+    _name_swaps(problem, outcome, outputs, expected, tolerance)
     return outcome
+
+
+def _name_swaps(problem: Problem, outcome: TrialOutcome, outputs: Mapping[str, np.ndarray],
+                expected: Mapping[str, np.ndarray], tolerance: float) -> None:
+    """Two outputs that are each other's right value were returned in each other's place."""
+    # A catalogued mistake already says it in the problem's own words.
+    wrong = [name for name, diagnosis in outcome.values.items()
+             if diagnosis is not None and diagnosis.code is Code.WRONG_VALUE and COMMON not in diagnosis.message]
+    for index, first in enumerate(wrong):
+        for second in wrong[index + 1:]:
+            a, b = outputs[first], outputs[second]
+            if a.shape != expected[second].shape or b.shape != expected[first].shape:
+                continue
+            if relative_error(a, expected[second]) <= tolerance and relative_error(b, expected[first]) <= tolerance:
+                order = ", ".join(expected)
+                words = (f"{output_label(problem, first)} and {output_label(problem, second)} look swapped: each "
+                         f"is the other's right value (return them in the order {order})")
+                outcome.values[first] = outcome.values[second] = Diagnosis(Code.WRONG_VALUE, words)
+                return
 
 
 def _hinted(diagnosis: Diagnosis | None, hint: str | None) -> Diagnosis | None:

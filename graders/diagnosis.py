@@ -234,11 +234,14 @@ def matching_mistake(got: np.ndarray, mistakes: Mapping[str, tuple[str, np.ndarr
     return None
 
 
+COMMON = "This is a common mistake"
+
+
 def with_hint(diagnosis: Diagnosis, hint: str | None) -> Diagnosis:
     if hint is None or hint in diagnosis.message:
         return diagnosis
     stop = "" if diagnosis.message.endswith((".", "?", "!")) else "."
-    return Diagnosis(diagnosis.code, f"{diagnosis.message}{stop} This is a common mistake: {hint}")
+    return Diagnosis(diagnosis.code, f"{diagnosis.message}{stop} {COMMON}: {hint}")
 
 
 def diagnose_finite(label: str, got: np.ndarray, stability: bool) -> Diagnosis | None:

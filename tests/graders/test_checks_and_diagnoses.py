@@ -365,3 +365,19 @@ def test_a_backward_that_returns_none_is_a_missing_return(grade):
     result = grade("legendre_p3", source)
     assert result["diagnosis"] == "wrong_type"
     assert "backward is None" in result["checks"][0]["message"]
+
+
+def test_two_partials_returned_in_each_others_place_are_named_swapped(grade):
+    source = """
+    import math
+
+    def tanh_log_grad(x, y, z):
+        s = math.sin(y)
+        u = 1 + 2 * x * z / s
+        d = 4 * u / (u * u + 1) ** 2
+        return (d * 2 * x / s, d * (-2 * x * z * math.cos(y) / s ** 2), d * 2 * z / s)
+    """
+    result = grade("tanh_log", source)
+    visible = next(c for c in result["checks"] if c["category"] == "value" and c["visible"])
+    assert result["diagnosis"] == "wrong_value"
+    assert "with respect to x and the derivative with respect to z look swapped" in visible["message"]

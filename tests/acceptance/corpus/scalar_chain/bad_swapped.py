@@ -1,4 +1,5 @@
 # expect: wrong_value
+# message: swapped
 # Returns (dy/dz, dy/dx): the order is swapped.
 import math
 

@@ -1,4 +1,5 @@
 # expect: wrong_value
+# message: swapped
 # The partial derivatives with respect to x and z returned in each other's place.
 import math
 def tanh_log_grad(x, y, z):
