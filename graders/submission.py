@@ -11,9 +11,14 @@ class SubmissionError(ValueError):
     """The file cannot be graded at all; the message says why, in one line."""
 
 
+def _kib(size: int) -> str:
+    # Rounded up: a file one byte over the limit must not read as "256 KiB; the limit is 256 KiB".
+    return f"{-(-size // 1024)} KiB"
+
+
 def decode_submission(data: bytes, name: str = "the file") -> str:
     if len(data) > MAX_BYTES:
-        raise SubmissionError(f"{name} is {len(data) / 1024:.0f} KiB; the limit is {MAX_BYTES // 1024} KiB")
+        raise SubmissionError(f"{name} is {_kib(len(data))}; the limit is {MAX_BYTES // 1024} KiB")
     if b"\x00" in data:
         raise SubmissionError(f"{name} is a binary file, not Python source")
     try:
@@ -31,7 +36,7 @@ def read_submission(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise SubmissionError(f"{path} is {size / 1024:.0f} KiB; the limit is {MAX_BYTES // 1024} KiB")
+            raise SubmissionError(f"{path} is {_kib(size)}; the limit is {MAX_BYTES // 1024} KiB")
         data = path.read_bytes()
     except OSError as exc:
         raise SubmissionError(f"{path}: cannot read it ({exc.strerror})") from None

@@ -131,7 +131,7 @@ def test_an_upload_and_the_editor_both_submit(me, course):
     ("t1", b"", "hw.py", "hw.py is empty"),
     ("t1", b"   \n\n", "hw.py", "hw.py is empty"),
     ("t1", CORRECT.encode(), "hw.txt", "hw.txt is not a Python file: upload a file whose name ends in .py"),
-    ("t1", b"#" * (256 * 1024 + 1), "big.py", "big.py is 256 KiB; the limit is 256 KiB"),
+    ("t1", b"#" * (256 * 1024 + 1), "big.py", "big.py is 257 KiB; the limit is 256 KiB"),
     ("t1", b"import numpy\x00\x01\x02", "bin.py", "bin.py is a binary file, not Python source"),
     ("t1", "x = 'é'\n".encode("latin-1"), "latin.py", "latin.py is not UTF-8 text (byte 5): save it as UTF-8"),
     ("closed", CORRECT.encode(), "hw.py", "does not accept late submissions"),
