@@ -210,7 +210,8 @@ class _Pending:
             for name in problem.params:
                 value = item.inputs[name]
                 args.append((name, value.copy() if isinstance(value, np.ndarray) else value))
-            calls.append(Call(f"{problem.id}/{item.trial.index}", problem.function, tuple(args), problem.harness))
+            calls.append(Call(f"{problem.id}/{item.trial.index}", problem.function, tuple(args), problem.harness,
+                              hidden=not item.trial.visible))
         return calls
 
 

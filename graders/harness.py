@@ -49,6 +49,9 @@ class OutputLimitExceeded(Exception):
     pass
 
 
+HELD_BACK = "[what your code printed during hidden trials is not shown]\n"
+
+
 class CappedWriter(io.TextIOBase):
     """stdout/stderr for student code: keeps the first STDOUT_CAP characters."""
 
@@ -57,12 +60,25 @@ class CappedWriter(io.TextIOBase):
         self.size = 0
         self.cap = cap
         self.overflowed = False
+        self.muted = False  # while a hidden trial's call runs
+        self.held_back = False
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
         text = str(text)
+        if self.muted:
+            # A hidden trial's output counts against the cap but is not kept: it could
+            # show the hidden inputs. A line says once that something was held back.
+            self.size += len(text)
+            if self.size > self.cap:
+                self.overflowed = True
+                raise OutputLimitExceeded(f"printed more than {self.cap // 1024} KiB")
+            if text and not self.held_back:
+                self.held_back = True
+                self.parts.append(HELD_BACK)
+            return len(text)
         room = self.cap - self.size
         if len(text) > room:
             self.parts.append(text[: max(room, 0)])
@@ -467,6 +483,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
         try:
             args = _decode_args(call["args"], blobs)
             CallState.calling, CallState.refused = True, None
+            writer.muted = call.get("hidden") is True
             try:
                 with monitor:
                     if call.get("harness") == HarnessKind.TORCH_FUNCTION:
@@ -475,6 +492,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
                         value = function(*args)
             finally:
                 CallState.calling = False
+                writer.muted = False
             if CallState.refused is not None:  # a refusal the submission caught and carried on after
                 raise CallState.refused
             if isinstance(value, StandIn):

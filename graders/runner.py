@@ -41,6 +41,8 @@ class Call:
     function: str
     args: tuple[tuple[str, Any], ...]  # (parameter name, ndarray | float | int), in call order
     harness: HarnessKind = HarnessKind.CALL
+    # A hidden trial's call: what it prints is not shown (it could print its inputs).
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,8 @@ class Job:
                     args.append([name, {"t": "int", "v": value}])
                 else:
                     args.append([name, {"t": "scalar", "v": float(value)}])
-            calls.append({"key": call.key, "function": call.function, "harness": call.harness, "args": args})
+            calls.append({"key": call.key, "function": call.function, "harness": call.harness, "args": args,
+                          "hidden": call.hidden})
         header = {
             "source": self.source,
             "calls": calls,

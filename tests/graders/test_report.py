@@ -69,7 +69,7 @@ def test_trials_not_run_after_a_failure_say_so_and_nothing_says_not_run_twice(ru
     document = grade_source(textwrap.dedent(LOOPS_ON_THE_FIRST_TRIAL), ad_hoc([get_problem("sigmoid")]), runner=runner)
     checks = {check["name"]: check for check in document["problems"][0]["checks"]}
     hidden = checks["values: trial 2 (hidden)"]
-    assert hidden["message"].startswith("sigmoid_grad was not run: an earlier call ran longer than")
+    assert hidden["message"].startswith("sigmoid_grad was not run: an earlier call ") and "infinite loop?" in hidden["message"]
     assert "details" not in checks["stability: stability trial (inputs near +1000 and -1000)"]
     report = render(document, "loops.py")
     assert "not run: not run" not in report and "(timeout)" not in report
@@ -95,3 +95,29 @@ def test_the_summary_has_a_row_per_file():
     assert table[3].split()[:4] == ["b.py", "4", "/", "10"] and table[3].endswith("short on sigmoid")
     assert table[4].endswith("not graded: c.py is a binary file")
     assert table[5] == "1 with full marks, 1 short, 1 not graded"
+
+
+PRINTS_ITS_INPUT = """
+import numpy as np
+
+def sigmoid_grad(x):
+    print("x =", x.tolist())
+    s = 0.5 * (1 + np.tanh(0.5 * x))
+    return s * (1 - s)
+"""
+
+
+def test_what_hidden_trials_print_is_held_back(runner):
+    from graders.preparation import prepare
+
+    assignment = ad_hoc([get_problem("sigmoid")])
+    source = textwrap.dedent(PRINTS_ITS_INPUT)
+    document = grade_source(source, assignment, runner=runner)
+    printed = document["output"]
+    from graders.engine import hidden_set_of
+
+    trials = prepare(get_problem("sigmoid"), assignment.seed, 3, hidden_set_of(assignment.seed, source, assignment.hidden_pool))
+    for trial in trials:
+        shown = f"x = {trial.inputs['x'].tolist()}" in printed
+        assert shown == trial.trial.visible, trial.trial.label
+    assert printed.count("[what your code printed during hidden trials is not shown]") == 1
