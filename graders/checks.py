@@ -181,8 +181,8 @@ def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allow
         return None
     if status == "exception":
         if call.extra.get("phase") == "load":
-            return Diagnosis(Code.EXCEPTION, "your file raised an exception while it was loaded, before "
-                             f"{problem.function} could be called:\n{call.message}".rstrip())
+            return Diagnosis(Code.EXCEPTION, "your file raised an exception while it was loaded, before any "
+                             f"of its functions could be called:\n{call.message}".rstrip())
         return Diagnosis(Code.EXCEPTION, f"{problem.function} raised an exception:\n{call.message}".rstrip())
     if status == "syntax_error":
         return Diagnosis(Code.SYNTAX_ERROR, f"your file has a syntax error:\n{call.message}".rstrip())

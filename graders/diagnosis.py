@@ -270,14 +270,15 @@ RUN_MESSAGES: dict[str, tuple[Code, str]] = {
 # The same, when it happened while the file itself was loaded (code at module level,
 # outside any function): the blame goes to the file, never to a function it may not define.
 LOAD_MESSAGES: dict[str, tuple[Code, str]] = {
-    "timeout": (Code.TIMEOUT, "loading your file was stopped before {function} could be called: it {detail}. "
-                "Code at module level (outside any function) runs when the file is loaded: an infinite loop "
-                "or a long computation there?"),
+    "timeout": (Code.TIMEOUT, "loading your file was stopped before any of its functions could be called: "
+                "it {detail}. Code at module level (outside any function) runs when the file is loaded: an "
+                "infinite loop or a long computation there?"),
     "memory_limit": (Code.MEMORY_LIMIT, "your file used more memory than allowed while it was loaded, before "
-                     "{function} could be called (code at module level, outside any function)"),
-    "crashed": (Code.CRASHED, "your file crashed while it was loaded, before {function} could be called: {detail}"),
+                     "any of its functions could be called (code at module level, outside any function)"),
+    "crashed": (Code.CRASHED, "your file crashed while it was loaded, before any of its functions could be "
+                "called: {detail}"),
     "forbidden_operation": (Code.FORBIDDEN_OPERATION, "your file tried something the grader forbids while it was "
                             "loaded (a network connection, a new process or writing outside its scratch space), "
-                            "before {function} could be called: {detail}"),
+                            "before any of its functions could be called: {detail}"),
     "output_limit": (Code.OUTPUT_LIMIT, "your file produced too much output while it was loaded: {detail}"),
 }

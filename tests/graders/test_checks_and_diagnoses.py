@@ -381,3 +381,11 @@ def test_two_partials_returned_in_each_others_place_are_named_swapped(grade):
     visible = next(c for c in result["checks"] if c["category"] == "value" and c["visible"])
     assert result["diagnosis"] == "wrong_value"
     assert "with respect to x and the derivative with respect to z look swapped" in visible["message"]
+
+
+def test_a_load_failure_never_names_a_function_the_file_does_not_define(grade):
+    for source in ("import numpy as np\nwhile True:\n    pass\n", "import numpy as np\nraise ValueError('x')\n",
+                   "import numpy as np\nraise SystemExit(3)\n"):
+        result = grade("softmax", source)
+        message = result["checks"][0]["message"]
+        assert "softmax_jacobian" not in message and "your file" in message, message
