@@ -157,6 +157,8 @@ def test_a_student_uploads_a_transposed_answer_then_fixes_it_in_the_editor(servi
     assert page.evaluate("() => window.__sameDocument === true"), "the result came by a reload, not live"
     assert first_status in ("Queued", "Running"), first_status
     assert page.locator("#submission-status .badge__word").first.inner_text() == "Graded"
+    # Screen readers hear the change: the polite live region says it once.
+    assert page.locator("#live-status").inner_text() == "Attempt 1 graded: 5.93 of 10 points."
     history = page.get_by_role("row", name=re.compile("Attempt 1"))
     assert "Graded" in history.inner_text() and "5.93" in history.inner_text()  # the history followed too
     assert page.get_by_text("expected 3 × 5: transposed").first.is_visible()
