@@ -116,7 +116,7 @@ def submit(member: Membership, name: str) -> Response:
         # "Not sent:" first, so a message that starts with a file name keeps its case.
         (editor.source if from_editor else upload.file).errors.append(f"Not sent: {message}.")
         return _render_assignment(member, found, upload, editor, 422)
-    flash(f"Attempt {made.attempt} received; this page follows its grading.", "success")
+    flash(f"Attempt {made.attempt} received and queued for grading.", "success")
     return redirect(url_for("student.submission", course_code=member.course.code, submission_id=made.id), 303)
 
 
