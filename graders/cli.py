@@ -45,17 +45,25 @@ def select_runner(no_sandbox: bool) -> Runner:
 
 def _submissions(paths: list[str]) -> list[Path]:
     """The files to grade, in the order given; a folder stands for every .py file under
-    it (an LMS export has a folder per student), sorted, skipping hidden folders."""
+    it (an LMS export has a folder per student), sorted, skipping hidden folders and
+    never following a link to a folder (an export may hold a loop of them)."""
     files: list[Path] = []
     for name in paths:
         path = Path(name)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.py") if p.is_file()
-                           and not any(part.startswith((".", "__pycache__")) for part in p.relative_to(path).parts))
-            files.extend(found or [path])  # an empty folder is reported, not skipped silently
-        else:
+        if not path.is_dir():
             files.append(path)
+            continue
+        found = []
+        for folder, subfolders, names in os.walk(path):
+            subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "__pycache__"]
+            found.extend(Path(folder) / n for n in names if n.endswith(".py") and not n.startswith("."))
+        files.extend(sorted(found) or [path])  # an empty folder is reported, not skipped silently
     return list(dict.fromkeys(files))
+
+
+def shown(path: Path) -> str:
+    """A path as text that prints anywhere: an export's file names may not be UTF-8."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _assignment_for(args: argparse.Namespace, source: str, path: Path, fixed: Assignment | None) -> Assignment:
@@ -115,13 +123,15 @@ def _check(args: argparse.Namespace) -> int:
         else:
             runner = runner or select_runner(args.no_sandbox)
             document = grade_source(source, assignment, runner=runner, seed=args.seed)
-        rows.append((str(path), document, error))
+        name = shown(path)
+        error = error.replace(str(path), name)
+        rows.append((name, document, error))
         if document is None:
             print(f"nablagrade: {error}", file=sys.stderr, flush=True)
         if args.json:
-            print(json.dumps({"path": str(path), **(document or {"error": error})}), flush=True)
+            print(json.dumps({"path": name, **(document or {"error": error})}), flush=True)
         elif document is not None:
-            print(("\n" if number else "") + render(document, str(path)), flush=True)
+            print(("\n" if number else "") + render(document, name), flush=True)
     if not args.json and len(rows) > 1:
         print("\n" + summary(rows), flush=True)
     if any(document is None for _, document, _ in rows):

@@ -1,6 +1,7 @@
 """`nablagrade` as a user runs it: exit codes, JSON keys, one-line errors."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -226,3 +227,14 @@ def test_problems_json_into_head_prints_its_first_line_and_nothing_else(tmp_path
                           capture_output=True, text=True, timeout=120)
     assert done.stdout == "[\n"
     assert done.stderr == ""
+
+
+def test_odd_names_and_a_loop_of_links_in_an_export_are_graded_without_a_hitch(tmp_path):
+    folder = tmp_path / "export"
+    (folder / "carol").mkdir(parents=True)
+    (folder / "carol" / os.fsdecode(b"r\xe9ponse.py")).write_text(GOOD)  # a latin-1 file name
+    (folder / "carol" / "loop").symlink_to(folder, target_is_directory=True)
+    done = nablagrade("check", str(folder), "--json", "--no-sandbox")
+    assert done.returncode == 0, done.stderr
+    (line,) = [json.loads(text) for text in done.stdout.splitlines()]
+    assert line["path"].endswith("carol/r\ufffdponse.py") and line["passed"] is True
