@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.api import assignments, problems, reference, submissions
+from app.api import assignments, problems, reference, submissions, webhooks
 from app.api.openapi import ProblemApi
 from app.services.errors import ServiceError
 
 # The resources, in the order the reference lists them.
-RESOURCES = (assignments.blp, submissions.blp)
+RESOURCES = (assignments.blp, submissions.blp, webhooks.blp)
 
 
 def init_app(app: Flask) -> ProblemApi:

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Response, current_app, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.services import integrations, submissions
+from app.services import integrations, submissions, webhook_endpoints, webhook_targets
 from app.services.errors import NotFound, ServiceError
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ TYPES: dict[str, str] = {
     "external-user-conflict": "The email given belongs to a student with another external_user_id.",
     "not-graded": "The submission has no result yet (queued or running), or grading failed.",
     "rate-limited": "Too many requests with this token; Retry-After says when to try again.",
+    "invalid-webhook-url": "The webhook URL is not http(s), names no host, or points at a private or local address.",
+    "endpoint-disabled": "The webhook endpoint is disabled; enable it (PATCH enabled: true) first.",
 }
 
 # Werkzeug's descriptions are written for browsers; these say what an API client should do.
@@ -163,6 +165,8 @@ def for_service_error(error: ServiceError) -> Response:
         (submissions.SubmissionRejected, 422, "submission-refused"),
         (integrations.IdempotencyConflict, 409, "idempotency-key-reused"),
         (integrations.ExternalUserConflict, 409, "external-user-conflict"),
+        (webhook_targets.TargetRefused, 422, "invalid-webhook-url"),
+        (webhook_endpoints.EndpointDisabled, 409, "endpoint-disabled"),
     ]
     for kind, status, slug in kinds:
         if isinstance(error, kind):

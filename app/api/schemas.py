@@ -8,7 +8,7 @@ import marshmallow as ma
 from app.api.pagination import list_schema
 from app.models import LatePolicy, SubmissionStatus
 from app.services import results
-from app.services.webhook_events import ACTIVITY_PROGRESS, GRADING_PROGRESS
+from app.services.webhook_events import ACTIVITY_PROGRESS, EVENTS, GRADING_PROGRESS
 
 # Ids are PostgreSQL integers: a larger one in a path is simply not found (404), never a 500.
 ID_MAX = 2**31 - 1
@@ -179,3 +179,108 @@ class ScoresArgs(ma.Schema):
 
 AssignmentList = list_schema(Assignment, "AssignmentList")
 ScoreList = list_schema(Score, "ScoreList")
+
+
+# --- webhooks -------------------------------------------------------------------------------------
+EVENT_TYPE = ma.fields.String(validate=ma.validate.OneOf(list(EVENTS)), metadata={"example": "submission.graded"})
+WEBHOOK_URL = {"description": "Where events are POSTed: http(s), a public address (checked again at each delivery).",
+               "example": "https://lms.example.edu/hooks/nablagrade"}
+
+
+class WebhookEndpointCreate(ma.Schema):
+    url = ma.fields.String(required=True, validate=[ma.validate.Length(min=1, max=2000), ma.validate.Regexp(PRINTABLE)],
+                           metadata=WEBHOOK_URL)
+    events = ma.fields.List(EVENT_TYPE, required=True, validate=ma.validate.Length(min=1, max=len(EVENTS)),
+                            metadata={"description": "The event types to receive."})
+    description = ma.fields.String(load_default=None, allow_none=True,
+                                   validate=[ma.validate.Length(max=200), ma.validate.Regexp(PRINTABLE)])
+
+
+class StrictBoolean(ma.fields.Boolean):
+    """true or false only: marshmallow's Boolean also takes 0, 1, "yes" and the like."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001, ANN202 - marshmallow's signature
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class WebhookEndpointUpdate(ma.Schema):
+    url = ma.fields.String(validate=[ma.validate.Length(min=1, max=2000), ma.validate.Regexp(PRINTABLE)],
+                           metadata=WEBHOOK_URL)
+    events = ma.fields.List(EVENT_TYPE, validate=ma.validate.Length(min=1, max=len(EVENTS)))
+    description = ma.fields.String(validate=[ma.validate.Length(max=200), ma.validate.Regexp(PRINTABLE)])
+    enabled = StrictBoolean(metadata={"description": "true enables a disabled endpoint (its failure count "
+                                                         "starts again); false stops deliveries to it."})
+
+
+class WebhookEndpoint(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    url = ma.fields.String(required=True)
+    description = ma.fields.String(required=True)
+    events = ma.fields.List(ma.fields.String(), required=True)
+    state = ma.fields.String(required=True, validate=ma.validate.OneOf(["enabled", "disabled"]))
+    disabled_reason = ma.fields.String(required=True, allow_none=True, metadata={
+        "description": "Why it is disabled: a 410 answer, failures with no success in between, or by hand."})
+    disabled_at = ma.fields.DateTime(required=True, allow_none=True)
+    consecutive_failures = ma.fields.Integer(required=True, metadata={"description": "Failed attempts since the "
+                                                                                     "last success."})
+    last_success_at = ma.fields.DateTime(required=True, allow_none=True)
+    last_failure_at = ma.fields.DateTime(required=True, allow_none=True)
+    previous_secret_expires_at = ma.fields.DateTime(required=True, allow_none=True, metadata={
+        "description": "Until then the secret replaced by the last rotation signs too."})
+    created_at = ma.fields.DateTime(required=True)
+    updated_at = ma.fields.DateTime(required=True)
+
+
+class WebhookEndpointCreated(WebhookEndpoint):
+    secret = ma.fields.String(required=True, metadata={
+        "description": "The signing secret (whsec_...), shown only in this answer. Verify webhook-signature with it.",
+        "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})
+
+
+class WebhookSecret(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    secret = ma.fields.String(required=True, metadata={"description": "The new secret, shown only in this answer."})
+    previous_secret_expires_at = ma.fields.DateTime(required=True, metadata={
+        "description": "Until then each message carries a second signature, made with the previous secret."})
+
+
+class WebhookAttempt(ma.Schema):
+    number = ma.fields.Integer(required=True)
+    attempted_at = ma.fields.DateTime(required=True)
+    url = ma.fields.String(required=True)
+    success = ma.fields.Boolean(required=True)
+    status_code = ma.fields.Integer(required=True, allow_none=True)
+    latency_ms = ma.fields.Integer(required=True, allow_none=True)
+    response_excerpt = ma.fields.String(required=True, allow_none=True,
+                                        metadata={"description": "The start of the answer (at most 1000 characters)."})
+    error = ma.fields.String(required=True, allow_none=True, metadata={
+        "description": "Why there was no answer: a refused target, a time-out, a connection error."})
+
+
+class WebhookMessage(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    msg_id = ma.fields.String(required=True, metadata={"description": "The webhook-id header, the same on every "
+                                                                      "attempt and replay."})
+    endpoint_id = ma.fields.Integer(required=True)
+    event_type = ma.fields.String(required=True)
+    submission_id = ma.fields.Integer(required=True, allow_none=True)
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(["pending", "delivered", "failed"]))
+    attempts = ma.fields.Integer(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    next_attempt_at = ma.fields.DateTime(required=True, allow_none=True)
+    delivered_at = ma.fields.DateTime(required=True, allow_none=True)
+    failed_at = ma.fields.DateTime(required=True, allow_none=True)
+    last_error = ma.fields.String(required=True, allow_none=True)
+    payload = ma.fields.Dict(required=True, metadata={"description": "The body sent, parsed."})
+    attempt_log = ma.fields.List(ma.fields.Nested(WebhookAttempt), required=True)
+
+
+class MessageArgs(ma.Schema):
+    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["pending", "delivered", "failed"]),
+                              metadata={"description": "Only messages in this state."})
+
+
+WebhookEndpointList = list_schema(WebhookEndpoint, "WebhookEndpointList")
+WebhookMessageList = list_schema(WebhookMessage, "WebhookMessageList")

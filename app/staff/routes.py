@@ -1,5 +1,6 @@
 """Pages for TAs and instructors: the course overview, the roster with its import and its
-set-password links, and (instructors) the API tokens of the course's integrations."""
+set-password links, and (instructors) the API tokens of the course's integrations and their
+webhook endpoints with the delivery log."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from werkzeug.wrappers import Response
 
 from app.auth.access import course_view
 from app.auth.forms import RosterImportForm
-from app.services import access, accounts, password_links, tokens
+from app.models import MessageStatus
+from app.services import access, accounts, password_links, tokens, webhook_endpoints
 from app.services import roster as rosters
 from app.services.access import Membership
 from app.services.errors import NotFound, ServiceError
@@ -129,3 +131,49 @@ def revoke_token(member: Membership, token_id: int) -> Response:
         abort(404)
     flash(f"Token {token.name!r} (…{token.hint}) revoked: requests with it are refused from now on.", "success")
     return redirect(url_for("staff.api_tokens", course_code=member.course.code))
+
+
+LOG_SIZE = 50  # messages on the webhooks page; the API pages through all of them
+
+
+@bp.get("/<course_code>/webhooks")
+@course_view(access.INSTRUCTOR)
+def webhooks(member: Membership) -> str:
+    """The course's webhook endpoints (disabled ones first, with why) and the latest messages
+    with their attempts; ?status=failed shows only the messages that need a replay."""
+    status = request.args.get("status")
+    shown = MessageStatus(status) if status in {s.value for s in MessageStatus} else None
+    endpoints = sorted(webhook_endpoints.summaries(member.course), key=lambda s: (s.endpoint.state.value != "disabled",
+                                                                                  s.endpoint.id))
+    log = webhook_endpoints.list_messages(member.course, status=shown, limit=LOG_SIZE)
+    return render_template("staff/webhooks.html", member=member, endpoints=endpoints, log=log, status=shown,
+                           statuses=list(MessageStatus), log_size=LOG_SIZE)
+
+
+@bp.post("/<course_code>/webhooks/messages/<int:message_id>/replay")
+@course_view(access.INSTRUCTOR)
+def replay_webhook(member: Membership, message_id: int) -> Response:
+    try:
+        message = webhook_endpoints.replay(member.course, message_id)
+    except NotFound:
+        abort(404)
+    except webhook_endpoints.EndpointDisabled as exc:
+        flash(f"Not replayed: {exc}.", "error")
+    else:
+        flash(f"Message {message.msg_id} ({message.event_type}) will be sent again now, with the same webhook-id.",
+              "success")
+    return redirect(url_for("staff.webhooks", course_code=member.course.code, _anchor=f"message-{message_id}"))
+
+
+@bp.post("/<course_code>/webhooks/<int:endpoint_id>/enabled")
+@course_view(access.INSTRUCTOR)
+def toggle_webhook(member: Membership, endpoint_id: int) -> Response:
+    """Enable (form field enabled=1) or disable an endpoint."""
+    enabled = request.form.get("enabled") == "1"
+    try:
+        endpoint = webhook_endpoints.set_enabled(member.course, endpoint_id, enabled, by=member.user.name)
+    except NotFound:
+        abort(404)
+    flash(f"Endpoint {endpoint.url} {'enabled: deliveries resume' if enabled else 'disabled: nothing is sent to it'}.",
+          "success")
+    return redirect(url_for("staff.webhooks", course_code=member.course.code, _anchor=f"endpoint-{endpoint_id}"))

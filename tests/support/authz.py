@@ -43,7 +43,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from app.extensions import db
 from app.models import Course, Role, Submission, SubmissionStatus, User
-from app.services import assignments, courses, password_links, people, tokens
+from app.services import assignments, courses, password_links, people, tokens, webhook_endpoints
 
 ROLES = ("anonymous", "student", "other_student", "ta", "ta_other", "instructor")
 
@@ -89,6 +89,9 @@ UNAUTHORIZED = Outcome("UNAUTHORIZED", frozenset({401}))
 GONE = Outcome("GONE", frozenset({410}))
 INVALID = Outcome("INVALID", frozenset({422}))  # a form sent back with its errors
 HEALTH = Outcome("200 or 503", frozenset({200, 503}))  # /healthz answers 503 while no worker runs
+CREATED = Outcome("CREATED", frozenset({201}))
+ACCEPTED = Outcome("ACCEPTED", frozenset({202}))
+NO_CONTENT = Outcome("NO_CONTENT", frozenset({204}))
 
 
 def cells(anonymous: Outcome, student: Outcome, other_student: Outcome, ta: Outcome, ta_other: Outcome,
@@ -325,6 +328,19 @@ STAFF_PAGES = [
          args=lambda w: {**course_args(w), "token_id": new_token_id(w.course)}, label="a token of the course"),
     Case("staff.revoke_token", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, NOT_FOUND), method="POST",
          args=lambda w: {**course_args(w), "token_id": new_token_id(w.other_course)}, label="another course's token"),
+    Case("staff.webhooks", INSTRUCTORS, args=course_args),
+    Case("staff.webhooks", cells(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND), args=other_course_args,
+         label="another course"),
+    Case("staff.replay_webhook", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, REDIRECT), method="POST",
+         args=lambda w: {**course_args(w), "message_id": new_message(w.course)}, label="a message of the course"),
+    Case("staff.replay_webhook", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, NOT_FOUND), method="POST",
+         args=lambda w: {**course_args(w), "message_id": new_message(w.other_course)},
+         label="another course's message"),
+    Case("staff.toggle_webhook", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, REDIRECT), method="POST",
+         args=lambda w: {**course_args(w), "endpoint_id": new_endpoint(w.course)}, label="an endpoint of the course"),
+    Case("staff.toggle_webhook", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, NOT_FOUND), method="POST",
+         args=lambda w: {**course_args(w), "endpoint_id": new_endpoint(w.other_course)},
+         label="another course's endpoint"),
 ]
 
 
@@ -468,6 +484,49 @@ API: list[Case] = [
         label="another course's"),
 ]
 
+
+def new_endpoint(course: Course) -> int:
+    return webhook_endpoints.create(course, "https://lms.example.edu/hooks/matrix", ["submission.graded"])[0].id
+
+
+def new_message(course: Course) -> int:
+    return webhook_endpoints.send_test(course, new_endpoint(course)).id
+
+
+WEBHOOKS: list[Case] = [
+    api("webhooks.list_endpoints", cells(UNAUTHORIZED, OK, OK, OK, OK, OK), label="each token its own course"),
+    api("webhooks.create_endpoint", cells(UNAUTHORIZED, INVALID, INVALID, INVALID, INVALID, INVALID), method="POST",
+        label="a form body: url and events missing"),
+    api("webhooks.get_endpoint", TOKEN, args=lambda w: {"endpoint_id": new_endpoint(w.course)}),
+    api("webhooks.get_endpoint", OTHER_TOKEN, args=lambda w: {"endpoint_id": new_endpoint(w.other_course)},
+        label="another course's"),
+    api("webhooks.update_endpoint", cells(UNAUTHORIZED, INVALID, INVALID, INVALID, NOT_FOUND, INVALID), method="PATCH",
+        args=lambda w: {"endpoint_id": new_endpoint(w.course)}, label="a form body, not JSON"),
+    api("webhooks.update_endpoint", cells(UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, INVALID, NOT_FOUND),
+        method="PATCH", args=lambda w: {"endpoint_id": new_endpoint(w.other_course)}, label="another course's"),
+    api("webhooks.delete_endpoint", cells(UNAUTHORIZED, NO_CONTENT, NO_CONTENT, NO_CONTENT, NOT_FOUND, NO_CONTENT),
+        method="DELETE", args=lambda w: {"endpoint_id": new_endpoint(w.course)}),
+    api("webhooks.delete_endpoint", cells(UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, NO_CONTENT, NOT_FOUND),
+        method="DELETE", args=lambda w: {"endpoint_id": new_endpoint(w.other_course)}, label="another course's"),
+    api("webhooks.rotate_secret", TOKEN, method="POST", args=lambda w: {"endpoint_id": new_endpoint(w.course)}),
+    api("webhooks.rotate_secret", OTHER_TOKEN, method="POST",
+        args=lambda w: {"endpoint_id": new_endpoint(w.other_course)}, label="another course's"),
+    api("webhooks.send_test", cells(UNAUTHORIZED, ACCEPTED, ACCEPTED, ACCEPTED, NOT_FOUND, ACCEPTED), method="POST",
+        args=lambda w: {"endpoint_id": new_endpoint(w.course)}),
+    api("webhooks.send_test", cells(UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, ACCEPTED, NOT_FOUND),
+        method="POST", args=lambda w: {"endpoint_id": new_endpoint(w.other_course)}, label="another course's"),
+    api("webhooks.list_messages", TOKEN, args=lambda w: {"endpoint_id": new_endpoint(w.course)}),
+    api("webhooks.list_messages", OTHER_TOKEN, args=lambda w: {"endpoint_id": new_endpoint(w.other_course)},
+        label="another course's"),
+    api("webhooks.get_message", TOKEN, args=lambda w: {"message_id": new_message(w.course)}),
+    api("webhooks.get_message", OTHER_TOKEN, args=lambda w: {"message_id": new_message(w.other_course)},
+        label="another course's"),
+    api("webhooks.replay_message", cells(UNAUTHORIZED, ACCEPTED, ACCEPTED, ACCEPTED, NOT_FOUND, ACCEPTED),
+        method="POST", args=lambda w: {"message_id": new_message(w.course)}),
+    api("webhooks.replay_message", cells(UNAUTHORIZED, NOT_FOUND, NOT_FOUND, NOT_FOUND, ACCEPTED, NOT_FOUND),
+        method="POST", args=lambda w: {"message_id": new_message(w.other_course)}, label="another course's"),
+]
+
 # ---- pages that exist only in debug and test runs ----------------------------------------------------
 STYLEGUIDE = [
     Case("styleguide.index", PUBLIC),
@@ -476,7 +535,7 @@ STYLEGUIDE = [
     Case("styleguide.regrade", redirect_instead_of_ok(PUBLIC), method="POST"),
 ]
 
-TABLE: list[Case] = [*MAIN, *AUTH, *STUDENT, *STAFF_PAGES, *ASSIGNMENT_PAGES, *API, *STYLEGUIDE]
+TABLE: list[Case] = [*MAIN, *AUTH, *STUDENT, *STAFF_PAGES, *ASSIGNMENT_PAGES, *API, *WEBHOOKS, *STYLEGUIDE]
 
 # Routes that no visitor can be refused (files of the app's own static folder).
 UNGUARDED = {("static", "GET")}
