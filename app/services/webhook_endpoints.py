@@ -68,7 +68,7 @@ def create(course: Course, url: str, events: Iterable[str], description: str | N
                                state=EndpointState.ENABLED, consecutive_failures=0,
                                created_by_token_id=token.id if token is not None else None)
     db.session.add(endpoint)
-    db.session.commit()
+    _commit()
     return endpoint, secret
 
 
@@ -79,11 +79,23 @@ def list_endpoints(course: Course, after_id: int | None = None, limit: int | Non
     return list(db.session.scalars(query.limit(limit)))
 
 
-def get_endpoint(course: Course, endpoint_id: int) -> WebhookEndpoint:
-    endpoint = db.session.get(WebhookEndpoint, endpoint_id)
+def get_endpoint(course: Course, endpoint_id: int, lock: bool = False) -> WebhookEndpoint:
+    """The course's endpoint; `lock` holds its row until the commit, so a concurrent delete waits."""
+    endpoint = db.session.get(WebhookEndpoint, endpoint_id, with_for_update=lock or None)
     if endpoint is None or endpoint.course_id != course.id:
         raise NotFound(f"no webhook endpoint {endpoint_id} in {course.code}")
     return endpoint
+
+
+def _commit() -> None:
+    """Commit, keeping the objects as written: the caller answers with them, and reloading a row
+    that a concurrent request deleted just after this commit would fail."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def enable(endpoint: WebhookEndpoint) -> None:
@@ -96,7 +108,7 @@ def enable(endpoint: WebhookEndpoint) -> None:
 def update(course: Course, endpoint_id: int, url: str | None = None, events: Iterable[str] | None = None,
            description: str | None = None, enabled: bool | None = None) -> WebhookEndpoint:
     """Change what is given; enabling a disabled endpoint starts its failure count again."""
-    endpoint = get_endpoint(course, endpoint_id)
+    endpoint = get_endpoint(course, endpoint_id, lock=True)
     if url is not None:
         endpoint.url = check_url(url)
     if events is not None:
@@ -109,20 +121,20 @@ def update(course: Course, endpoint_id: int, url: str | None = None, events: Ite
         endpoint.state = EndpointState.DISABLED
         endpoint.disabled_reason = "disabled through the API"
         endpoint.disabled_at = utcnow()
-    db.session.commit()
+    _commit()
     return endpoint
 
 
 def set_enabled(course: Course, endpoint_id: int, enabled: bool, by: str) -> WebhookEndpoint:
     """Enable or disable from the staff page, recording who did it."""
-    endpoint = get_endpoint(course, endpoint_id)
+    endpoint = get_endpoint(course, endpoint_id, lock=True)
     if enabled:
         enable(endpoint)
     elif endpoint.state is EndpointState.ENABLED:
         endpoint.state = EndpointState.DISABLED
         endpoint.disabled_reason = f"disabled by {by}"
         endpoint.disabled_at = utcnow()
-    db.session.commit()
+    _commit()
     return endpoint
 
 
@@ -136,26 +148,26 @@ def delete(course: Course, endpoint_id: int) -> None:
 def rotate_secret(course: Course, endpoint_id: int, now: dt.datetime | None = None) -> tuple[WebhookEndpoint, str]:
     """A new secret signs from now on; the one it replaces still signs (a second signature)
     until the grace period ends (WEBHOOK_ROTATION_GRACE_HOURS, 24 h by default)."""
-    endpoint = get_endpoint(course, endpoint_id)
+    endpoint = get_endpoint(course, endpoint_id, lock=True)
     now = now or utcnow()
     grace = dt.timedelta(hours=current_app.config["WEBHOOK_ROTATION_GRACE_HOURS"])
     secret = webhook_signing.new_secret()
     endpoint.previous_secret = endpoint.secret
     endpoint.previous_secret_expires_at = now + grace
     endpoint.secret = secret
-    db.session.commit()
+    _commit()
     return endpoint, secret
 
 
 def send_test(course: Course, endpoint_id: int) -> WebhookMessage:
     """A webhook.test message for this endpoint alone, whatever it subscribed to."""
-    endpoint = get_endpoint(course, endpoint_id)
+    endpoint = get_endpoint(course, endpoint_id, lock=True)
     if endpoint.state is not EndpointState.ENABLED:
         raise EndpointDisabled(f"webhook endpoint {endpoint.id} is disabled ({endpoint.disabled_reason}); "
                                "enable it first")
     [message] = webhook_outbox.record(WEBHOOK_TEST, {
         "endpoint_id": endpoint.id, "message": "This is a test event from nablagrade."}, [endpoint])
-    db.session.commit()
+    _commit()
     return message
 
 
@@ -201,7 +213,7 @@ def replay(course: Course, message_id: int) -> WebhookMessage:
     message.delivered_at = None
     message.replay_offset = message.attempts
     jobs.after_commit(db.session, webhook_outbox.DELIVER_TASK, message.id)
-    db.session.commit()
+    _commit()
     return message
 
 

@@ -168,6 +168,13 @@ def test_scores_reconcile_with_what_a_real_worker_graded(live_api, course, datab
     assert abs(penalised["score_given"] - 25 * 0.8) < 1e-9 and abs(penalised["penalty"] - 5) < 1e-9
 
 
+def cpython_parser_race(report: str) -> bool:
+    """The run's only problem is a CPython 3.11.7 parser error that hypothesis meets when its two
+    worker threads describe their filters at the same moment (fixed in later CPython releases):
+    a runtime error of the fuzzer, with no check of the API failed. Such a run is made again once."""
+    return "AST constructor recursion depth mismatch" in report and "❌" not in report.split("SUMMARY")[-1]
+
+
 def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(live_api, course, tmp_path):
     """Every operation, fuzzed with valid and invalid input by schemathesis (bounded in time),
     with a token that has every scope. Every check runs except positive_data_acceptance: a
@@ -179,8 +186,11 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(liv
                "--checks", "all", "--exclude-checks", "positive_data_acceptance", "--max-examples", "40",
                "--max-time", "100", "--seed", seed, "--request-timeout", "20", "--workers", "2",
                "--report", "junit", "--report-junit-path", str(tmp_path / "schemathesis.xml")]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path,
-                         env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""})
-    report = run.stdout + run.stderr
+    for _ in range(2):
+        run = subprocess.run(command, capture_output=True, text=True, timeout=240, cwd=tmp_path,
+                             env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""})
+        report = run.stdout + run.stderr
+        if run.returncode == 0 or not cpython_parser_race(report):
+            break
     assert run.returncode == 0, report[-12000:]
     assert "Selected: 16/16" in report and "Tested: 16" in report, report[-4000:]
