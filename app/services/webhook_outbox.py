@@ -139,6 +139,14 @@ def counted_score(rows: list[Standing], policy: ScorePolicy) -> tuple[int | None
     return (chosen.id, chosen.score) if chosen is not None else (None, None)
 
 
+def counted_now(assignment_id: int, user_id: int) -> tuple[int | None, float | None]:
+    """(submission id, score) that counts for the student now: take it before a change, and pass
+    it to grade_updated after the change, in the same transaction."""
+    assignment = db.session.get(Assignment, assignment_id)
+    policy = ScorePolicy(assignment.score_policy) if assignment is not None else ScorePolicy.LATEST
+    return counted_score(standings(assignment_id, user_id), policy)
+
+
 def as_before_regrade(rows: list[Standing], submission_id: int, old_score: float | None) -> list[Standing]:
     """The standings as they counted before `submission_id` was taken back for a regrade: it was
     graded then, with `old_score` (a regrade moves the row through queued and running)."""
