@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Course, Role, User
 from app.services import assignments, courses, people
 from tests.support.factories import TEST_COURSE, make_app, reset_database, write_assignments
+from tests.support.receiver import Receiver
 from tests.support.servers import PrivateRedis, create_database, drop_database, private_redis, require_postgres
 
 # Chromium fixtures for the browser tests: browser, open_page, page, screenshot.
@@ -82,3 +83,11 @@ def student(course: Course) -> User:
     people.enrol(user, course, Role.STUDENT)
     db.session.commit()
     return user
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on 127.0.0.1, started; set its `secrets` to verify with."""
+    server = Receiver().start()
+    yield server
+    server.stop()

@@ -2,7 +2,6 @@
 on 127.0.0.1 that verifies with `standardwebhooks` and deduplicates on webhook-id."""
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +10,6 @@ from app.extensions import db
 from app.models import MessageStatus, WebhookAttempt, WebhookMessage
 from app.services import webhook_endpoints
 from app.services.submissions import submit
-from tests.support.receiver import Receiver
 from tests.support.servers import CORRECT, WRONG, wait_for
 from tests.support.waiting import wait_for_worker, wait_until_done
 
@@ -21,11 +19,8 @@ LIVE = {"NABLAGRADE_WEBHOOK_ALLOW_PRIVATE": "1", "NABLAGRADE_WEBHOOK_RETRY_SCHED
 
 
 @pytest.fixture
-def receiver(app, monkeypatch) -> Iterator[Receiver]:
+def allow_loopback(app, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", True)
-    server = Receiver()
-    yield server
-    server.stop()
 
 
 def messages(event_type: str) -> list[WebhookMessage]:
@@ -34,10 +29,10 @@ def messages(event_type: str) -> list[WebhookMessage]:
                                    .order_by(WebhookMessage.id)))
 
 
-def test_a_graded_submission_makes_exactly_one_verified_graded_webhook(student, course, services, receiver):
+def test_a_graded_submission_makes_exactly_one_verified_graded_webhook(student, course, services, receiver,
+                                                                       allow_loopback):
     endpoint, secret = webhook_endpoints.create(course, receiver.url, ["submission.received", "submission.graded"])
     receiver.secrets = [secret]
-    receiver.start()
     right = submit(student, "T101", "t1", CORRECT.encode(), "right.py").id
     wrong = submit(student, "T101", "t1", WRONG.encode(), "wrong.py").id
     services.worker("w1", **LIVE)
@@ -56,9 +51,11 @@ def test_a_graded_submission_makes_exactly_one_verified_graded_webhook(student, 
 
 
 def test_a_receiver_down_then_up_gets_each_message_once_even_when_the_worker_dies(student, course, services,
-                                                                                    receiver, redis_server):
+                                                                                    receiver, redis_server,
+                                                                                    allow_loopback):
     endpoint, secret = webhook_endpoints.create(course, receiver.url, ["submission.graded"])
-    receiver.secrets = [secret]  # ...but not started: the receiver is down
+    receiver.secrets = [secret]
+    receiver.stop()  # the receiver is down
     submission_id = submit(student, "T101", "t1", CORRECT.encode(), "right.py").id
     worker = services.worker("w1", **LIVE)
     services.beat(**LIVE)

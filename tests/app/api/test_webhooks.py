@@ -97,37 +97,31 @@ def test_rotation_returns_a_new_secret_and_the_grace(client, manager):
     assert (endpoint.secret, endpoint.previous_secret) == (body["secret"], made["secret"])
 
 
-def test_a_test_event_and_the_delivery_log_and_replay(client, manager, app, monkeypatch):
-    from tests.support.receiver import Receiver
-
+def test_a_test_event_and_the_delivery_log_and_replay(client, manager, app, monkeypatch, receiver):
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", True)
-    receiver = Receiver().start()
-    try:
-        made = register(client, manager, url=receiver.url)
-        receiver.secrets = [made["secret"]]
-        sent = client.post(f"{ENDPOINTS}/{made['id']}/test", headers=manager)
-        assert sent.status_code == 202
-        message = sent.get_json()
-        assert message["event_type"] == "webhook.test" and message["status"] == "pending"
-        assert message["payload"]["data"]["endpoint_id"] == made["id"]
-        assert webhook_delivery.deliver(message["id"]) == "delivered"  # what the worker would do
+    made = register(client, manager, url=receiver.url)
+    receiver.secrets = [made["secret"]]
+    sent = client.post(f"{ENDPOINTS}/{made['id']}/test", headers=manager)
+    assert sent.status_code == 202
+    message = sent.get_json()
+    assert message["event_type"] == "webhook.test" and message["status"] == "pending"
+    assert message["payload"]["data"]["endpoint_id"] == made["id"]
+    assert webhook_delivery.deliver(message["id"]) == "delivered"  # what the worker would do
 
-        log = client.get(f"{ENDPOINTS}/{made['id']}/messages", headers=manager).get_json()
-        [entry] = log["data"]
-        assert entry["status"] == "delivered" and entry["msg_id"] == receiver.requests[0].msg_id
-        [attempt] = entry["attempt_log"]
-        assert attempt["status_code"] == 204 and attempt["success"] and attempt["latency_ms"] >= 0
-        assert client.get(f"{ENDPOINTS}/{made['id']}/messages?status=failed", headers=manager).get_json()["data"] == []
+    log = client.get(f"{ENDPOINTS}/{made['id']}/messages", headers=manager).get_json()
+    [entry] = log["data"]
+    assert entry["status"] == "delivered" and entry["msg_id"] == receiver.requests[0].msg_id
+    [attempt] = entry["attempt_log"]
+    assert attempt["status_code"] == 204 and attempt["success"] and attempt["latency_ms"] >= 0
+    assert client.get(f"{ENDPOINTS}/{made['id']}/messages?status=failed", headers=manager).get_json()["data"] == []
 
-        replayed = client.post(f"/api/v1/webhook-messages/{message['id']}/replay", headers=manager)
-        assert replayed.status_code == 202 and replayed.get_json()["status"] == "pending"
-        assert replayed.headers["Location"] == f"/api/v1/webhook-messages/{message['id']}"
-        assert webhook_delivery.deliver(message["id"]) == "delivered"
-        got = client.get(f"/api/v1/webhook-messages/{message['id']}", headers=manager).get_json()
-        assert [a["number"] for a in got["attempt_log"]] == [1, 2]
-        assert [r.msg_id for r in receiver.requests] == [message["msg_id"]] * 2
-    finally:
-        receiver.stop()
+    replayed = client.post(f"/api/v1/webhook-messages/{message['id']}/replay", headers=manager)
+    assert replayed.status_code == 202 and replayed.get_json()["status"] == "pending"
+    assert replayed.headers["Location"] == f"/api/v1/webhook-messages/{message['id']}"
+    assert webhook_delivery.deliver(message["id"]) == "delivered"
+    got = client.get(f"/api/v1/webhook-messages/{message['id']}", headers=manager).get_json()
+    assert [a["number"] for a in got["attempt_log"]] == [1, 2]
+    assert [r.msg_id for r in receiver.requests] == [message["msg_id"]] * 2
 
 
 def test_a_disabled_endpoint_takes_no_test_and_no_replay(client, manager):
@@ -156,15 +150,15 @@ ROUTES = [("GET", ENDPOINTS), ("POST", ENDPOINTS), ("GET", ENDPOINTS + "/{e}"), 
 
 
 @pytest.fixture
-def ids(client, manager) -> dict[str, int]:
+def webhook_ids(client, manager) -> dict[str, int]:
     made = register(client, manager)
     message = client.post(f"{ENDPOINTS}/{made['id']}/test", headers=manager).get_json()
     return {"e": made["id"], "m": message["id"]}
 
 
 @pytest.mark.parametrize("method, path", ROUTES)
-def test_no_token_a_revoked_one_or_the_wrong_scope_is_refused(client, make_token, course, ids, method, path):
-    url = path.format(**ids)
+def test_no_token_a_revoked_one_or_the_wrong_scope_is_refused(client, make_token, course, webhook_ids, method, path):
+    url = path.format(**webhook_ids)
     body = {"url": URL, "events": ["submission.graded"]} if method in ("POST", "PATCH") else None
     problem(client.open(url, method=method, json=body), 401, "invalid-token")
     revoked = make_token(tokens.WEBHOOKS_MANAGE)
@@ -177,12 +171,12 @@ def test_no_token_a_revoked_one_or_the_wrong_scope_is_refused(client, make_token
 
 
 @pytest.mark.parametrize("method, path", [r for r in ROUTES if "{" in r[1]])
-def test_another_course_sees_nothing_of_this_one(client, make_token, other_course, ids, method, path):
+def test_another_course_sees_nothing_of_this_one(client, make_token, other_course, webhook_ids, method, path):
     theirs = auth(make_token(tokens.WEBHOOKS_MANAGE, course_code=other_course.code))
     body = {"events": ["submission.graded"]} if method == "PATCH" else None
-    problem(client.open(path.format(**ids), method=method, json=body, headers=theirs), 404)
+    problem(client.open(path.format(**webhook_ids), method=method, json=body, headers=theirs), 404)
     assert client.get(ENDPOINTS, headers=theirs).get_json()["data"] == []
     db.session.expire_all()
-    endpoint = db.session.get(WebhookEndpoint, ids["e"])
+    endpoint = db.session.get(WebhookEndpoint, webhook_ids["e"])
     assert endpoint is not None and endpoint.events == ["submission.graded"] and endpoint.previous_secret is None
-    assert db.session.get(WebhookMessage, ids["m"]).status is MessageStatus.PENDING
+    assert db.session.get(WebhookMessage, webhook_ids["m"]).status is MessageStatus.PENDING

@@ -6,7 +6,6 @@ import datetime as dt
 import ipaddress
 import json
 import socket
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -15,20 +14,12 @@ from app.extensions import db
 from app.models import EndpointState, MessageStatus, WebhookAttempt, WebhookEndpoint, WebhookMessage, utcnow
 from app.services import webhook_delivery, webhook_endpoints, webhook_targets
 from app.services.webhook_events import EVENTS
-from tests.support.receiver import Receiver
 
 
 @pytest.fixture
 def allow_private(app, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", True)
     monkeypatch.setitem(app.config, "WEBHOOK_RETRY_SCHEDULE", (0.05, 0.05))
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = Receiver().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
