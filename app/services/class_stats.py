@@ -9,6 +9,7 @@ results.counted, the same rule as the gradebook and the API."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from app.charts import bar_chart, histogram_chart, series_chart
 from app.config import GRADING_QUEUE
@@ -125,7 +127,8 @@ def mistakes_of(problem: dict[str, Any], hints: Sequence[tuple[str, str]]) -> se
 def per_student(assignment: Assignment) -> Iterator[list[Submission]]:
     """Each student's submissions of the assignment (attempt order), fetched in batches."""
     query = (select(Submission).where(Submission.assignment_id == assignment.id)
-             .order_by(Submission.user_id, Submission.attempt).execution_options(yield_per=BATCH))
+             .order_by(Submission.user_id, Submission.attempt).options(defer(Submission.code))
+             .execution_options(yield_per=BATCH))
     current: list[Submission] = []
     for submission in db.session.scalars(query):
         if current and current[0].user_id != submission.user_id:
@@ -195,7 +198,8 @@ def _shares(counter: Counter[str], of: int, details: dict[str, str], limit: int 
     return [Share(label, count, of, details.get(label, "")) for label, count in counter.most_common(limit)]
 
 
-def dashboard(assignment: Assignment) -> Dashboard:
+def _class_figures(assignment: Assignment) -> dict[str, Any]:
+    """Everything on the dashboard that comes from the submissions' results (the slow part)."""
     students = db.session.scalar(select(func.count(Enrolment.id)).where(
         Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT)) or 0
     hints = catalogue_hints(assignment)
@@ -245,8 +249,8 @@ def dashboard(assignment: Assignment) -> Dashboard:
             item.mistakes_now.update(mistakes_of(problem, hints.get(item.id, ())))
     problems = list(stats.values())
     names = {pid: dict(pairs) for pid, pairs in hints.items()}
-    return Dashboard(
-        assignment=assignment, students=students, submitted=submitted, graded=graded,
+    return dict(
+        students=students, submitted=submitted, graded=graded,
         mean=float(np.mean(scores)) if scores else None, median=float(np.median(scores)) if scores else None,
         histogram=histogram_chart(scores, bins=10, value_range=(0.0, float(assignment.max_score or 1.0)),
                                   x_label="Score", y_label="Students"),
@@ -257,6 +261,38 @@ def dashboard(assignment: Assignment) -> Dashboard:
         mistakes={p.id: _shares(p.mistakes_ever, submitted, names.get(p.id, {})) for p in problems},
         diagnoses={p.id: _shares(p.diagnoses_ever, submitted, {}) for p in problems},
         timeline=timeline(assignment),
-        latency=latency(assignment),
-        queue=queue_now(assignment),
     )
+
+
+_cache: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+_cache_lock = threading.Lock()
+CACHE_SIZE = 64  # assignments per web process
+
+
+def _version(assignment: Assignment) -> tuple[Any, ...]:
+    """What the figures depend on: any new, regraded or overridden submission moves the count or
+    the latest updated_at (every UPDATE bumps it), an enrolment the student count, and a changed
+    assignment file or score policy its digest or policy."""
+    count, latest = db.session.execute(select(func.count(Submission.id), func.max(Submission.updated_at))
+                                       .where(Submission.assignment_id == assignment.id)).one()
+    students = db.session.scalar(select(func.count(Enrolment.id)).where(
+        Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT))
+    return (count, latest, students, assignment.source_sha256, assignment.score_policy)
+
+
+def dashboard(assignment: Assignment) -> Dashboard:
+    """The dashboard. The figures from the results are computed once per change of the
+    assignment's submissions (reading every result document is the slow part: about a
+    millisecond per 25 KB document); latency and the queue are read every time."""
+    version = _version(assignment)
+    with _cache_lock:
+        cached = _cache.get(assignment.id)
+    if cached is not None and cached[0] == version:
+        figures = cached[1]
+    else:
+        figures = _class_figures(assignment)
+        with _cache_lock:
+            if len(_cache) >= CACHE_SIZE:
+                _cache.pop(next(iter(_cache)))
+            _cache[assignment.id] = (version, figures)
+    return Dashboard(assignment=assignment, **figures, latency=latency(assignment), queue=queue_now(assignment))

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, undefer
 
 from app.extensions import db
 from app.models import Assignment, Enrolment, Extension, Role, Submission, SubmissionStatus, User
 from app.services import results
 
-EXPORT_BATCH = 500
+EXPORT_BATCH = 200  # students per batch; their counted result documents are in memory at once
 
 SORTS = ("name", "email", "score", "best", "attempts", "last", "late", "extension")
 FILTERS = {
@@ -85,15 +85,22 @@ def _rows_for(assignment: Assignment, people: Sequence[tuple[User, str | None]],
     ids = [user.id for user, _ in people]
     mine: dict[int, list[Submission]] = {i: [] for i in ids}
     query = (select(Submission).where(Submission.assignment_id == assignment.id, Submission.user_id.in_(ids))
-             .order_by(Submission.user_id, Submission.attempt).options(defer(Submission.code)))
-    if not with_results:
-        query = query.options(defer(Submission.result))
+             .order_by(Submission.user_id, Submission.attempt)
+             .options(defer(Submission.code), defer(Submission.result)))
     for submission in db.session.scalars(query):
         mine[submission.user_id].append(submission)
     extensions = {e.user_id: e for e in db.session.scalars(
         select(Extension).where(Extension.assignment_id == assignment.id, Extension.user_id.in_(ids)))}
-    return [StudentRow(user, external, mine[user.id], results.counted(mine[user.id], assignment.score_policy),
+    rows = [StudentRow(user, external, mine[user.id], results.counted(mine[user.id], assignment.score_policy),
                        extensions.get(user.id), assignment.max_score) for user, external in people]
+    if with_results:
+        # Only the documents of the submissions that count (one per student, of many attempts),
+        # in one query that fills in the deferred column of the rows already loaded.
+        counted = [row.counted.id for row in rows if row.counted is not None]
+        if counted:
+            db.session.scalars(select(Submission).where(Submission.id.in_(counted))
+                               .options(undefer(Submission.result))).all()
+    return rows
 
 
 def _students(assignment: Assignment) -> Any:

@@ -136,11 +136,13 @@ def test_exports_fetch_students_in_batches_through_a_streaming_cursor(course, cl
     for n in range(5):
         enrol(f"extra{n}@example.edu")
     assignment = t1(course)
-    streamed = []
+    streamed, submission_queries = [], []
 
     def record(conn, cursor, statement, parameters, context, executemany):
         if "FROM users" in statement and "JOIN enrolments" in statement:
             streamed.append(bool(context.execution_options.get("stream_results")))
+        if "FROM submissions" in statement:
+            submission_queries.append(statement)
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
@@ -153,6 +155,9 @@ def test_exports_fetch_students_in_batches_through_a_streaming_cursor(course, cl
         event.remove(engine, "before_cursor_execute", record)
     assert streamed == [True]  # one query for the students, on a server-side cursor
     assert len(rest) == 2  # 9 students in batches of 3: each batch its own chunk
+    # Per batch the attempts without their documents, then the counted ones' documents (only the
+    # first batch, ada, bob and cy, has any): never a query per row.
+    assert len(submission_queries) == 2 + 1 + 1
     assert len(_rows([first, *rest])) == 1 + 9
 
 
@@ -169,3 +174,17 @@ def test_under_the_best_policy_an_overridden_attempt_competes_with_its_override(
     overrides.set_override(second, first.score / 2, "copied", by=bob)
     assert results.standings(assignment, bob)[0].counted.id == first.id  # now the first attempt is higher
     assert results.standings(assignment, bob)[0].final == first.score
+
+
+def test_the_dashboard_is_computed_again_after_any_change_and_only_then(course, classroom, hand_in, monkeypatch):
+    assignment = t1(course)
+    first = class_stats.dashboard(assignment)
+    calls = []
+    real = class_stats._class_figures
+    monkeypatch.setattr(class_stats, "_class_figures", lambda a: calls.append(a.id) or real(a))
+    assert class_stats.dashboard(assignment).mean == first.mean and calls == []  # unchanged: from the cache
+    cy = results.standings(assignment, classroom["cy"])[0].counted
+    overrides.set_override(cy, 25, "regraded by hand", by=classroom["ada"])
+    assert class_stats.dashboard(assignment).mean == 25.0 and len(calls) == 1
+    hand_in(classroom["dee"], OUTER_ONLY)
+    assert class_stats.dashboard(assignment).submitted == 4 and len(calls) == 2
