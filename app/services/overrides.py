@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ScoreOverride, Submission, SubmissionStatus, User, utcnow
+from app.services import webhook_outbox
 from app.services.errors import ServiceError
 
 MAX_COMMENT = 2000
@@ -42,10 +43,14 @@ def set_override(submission: Submission, score: float | None, comment: str, by: 
         # out of sight. (A graded one being regraded keeps its override through the regrade.)
         raise OverrideRefused(f"Submission {submission.id} has no result yet ({submission.status.value}); "
                               "override it once it is graded.")
+    before = webhook_outbox.counted_now(submission.assignment_id, submission.user_id)
     record = ScoreOverride(submission=submission, score=score, previous_score=submission.effective_score,
                            comment=comment, created_by=by, created_at=utcnow())
     db.session.add(record)
     submission.override_score = score
+    db.session.flush()
+    # In this transaction: integrations hear of it exactly when the new score counts.
+    webhook_outbox.grade_updated(submission.assignment_id, submission.user_id, before, "override")
     db.session.commit()
     return record
 

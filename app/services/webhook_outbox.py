@@ -121,22 +121,28 @@ class Standing:
     attempt: int
     status: SubmissionStatus
     score: float | None
+    override_score: float | None = None
+
+    @property
+    def effective_score(self) -> float | None:
+        return self.override_score if self.override_score is not None else self.score
 
 
-STANDINGS = (select(Submission.id, Submission.attempt, Submission.status, Submission.score)
+STANDINGS = (select(Submission.id, Submission.attempt, Submission.status, Submission.score, Submission.override_score)
              .where(Submission.assignment_id == bindparam("assignment_id"), Submission.user_id == bindparam("user_id"))
              .order_by(Submission.attempt))
 
 
 def standings(assignment_id: int, user_id: int) -> list[Standing]:
-    return [Standing(row.id, row.attempt, SubmissionStatus(row.status), row.score)
+    return [Standing(row.id, row.attempt, SubmissionStatus(row.status), row.score, row.override_score)
             for row in db.session.execute(STANDINGS, {"assignment_id": assignment_id, "user_id": user_id})]
 
 
 def counted_score(rows: list[Standing], policy: ScorePolicy) -> tuple[int | None, float | None]:
-    """(submission id, score) that counts, by the one rule of app.services.results."""
-    chosen = results.counted(rows, policy)  # type: ignore[arg-type]  # duck-typed: status, attempt, score
-    return (chosen.id, chosen.score) if chosen is not None else (None, None)
+    """(submission id, score) that counts, by the one rule of app.services.results: a staff
+    override counts instead of the graded score."""
+    chosen = results.counted(rows, policy)  # type: ignore[arg-type]  # duck-typed: status, attempt, scores
+    return (chosen.id, chosen.effective_score) if chosen is not None else (None, None)
 
 
 def counted_now(assignment_id: int, user_id: int) -> tuple[int | None, float | None]:
@@ -150,8 +156,8 @@ def counted_now(assignment_id: int, user_id: int) -> tuple[int | None, float | N
 def as_before_regrade(rows: list[Standing], submission_id: int, old_score: float | None) -> list[Standing]:
     """The standings as they counted before `submission_id` was taken back for a regrade: it was
     graded then, with `old_score` (a regrade moves the row through queued and running)."""
-    return [Standing(r.id, r.attempt, SubmissionStatus.GRADED, old_score) if r.id == submission_id else r
-            for r in rows]
+    return [Standing(r.id, r.attempt, SubmissionStatus.GRADED, old_score, r.override_score) if r.id == submission_id
+            else r for r in rows]
 
 
 def grade_updated(assignment_id: int, user_id: int, before: tuple[int | None, float | None], reason: str,

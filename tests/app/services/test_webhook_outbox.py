@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Course, MessageStatus, Role, ScorePolicy, SubmissionStatus, WebhookMessage
+from app.models import Course, MessageStatus, Role, ScorePolicy, Submission, SubmissionStatus, WebhookMessage
 from app.services import courses, grading, people, submissions, webhook_endpoints, webhook_outbox
 from app.services.webhook_events import EVENTS
 from tests.support.servers import CORRECT
@@ -160,3 +160,29 @@ def test_a_web_student_without_an_lms_id_is_named_null(course, endpoint):
     submissions.submit(user, "T101", "t1", CORRECT.encode(), "a.py")
     assert payload(messages()[0])["data"]["external_user_id"] is None
     assert db.session.scalar(select(func.count(WebhookMessage.id))) == 1
+
+
+def test_a_staff_override_of_the_counted_score_is_grade_updated(endpoint, student, course):
+    from app.services import overrides
+
+    staff, _ = people.get_or_create_user("ta@example.edu", "A TA", Role.TA, None)
+    people.enrol(staff, course, Role.TA)
+    older = graded(student, score=10.0)
+    latest = graded(student, score=20.0)
+    overrides.set_override(db.session.get(Submission, older), 25.0, "re-marked by hand", by=staff)
+    assert messages("grade.updated") == []  # the older attempt does not count under `latest`
+
+    overrides.set_override(db.session.get(Submission, latest), 24.0, "partial credit for problem 2", by=staff)
+    [update] = messages("grade.updated")
+    data = payload(update)["data"]
+    assert (data["submission_id"], data["score_given"], data["reason"]) == (latest, 24.0, "override")
+
+    # A regrade under the override changes nothing that counts.
+    grading.regrade_submission(latest)
+    claim = grading.claim(latest, "task-R", "w1")
+    assert grading.store_result(claim, dict(DOCUMENT, score=5.0))
+    assert len(messages("grade.updated")) == 1
+
+    overrides.set_override(db.session.get(Submission, latest), None, "override taken back", by=staff)
+    back = payload(messages("grade.updated")[-1])["data"]
+    assert (back["submission_id"], back["score_given"], back["reason"]) == (latest, 5.0, "override")
