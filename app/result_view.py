@@ -115,6 +115,19 @@ class Comparison:
         return (self.received is not None and not self.same_shape and self.received.ndim == 2
                 and self.received.T.shape == self.expected.shape)
 
+    @property
+    def transposed_error(self) -> float | None:
+        """The relative error of the received array transposed, when only its shape is turned."""
+        if not self.transposed or self.received is None:
+            return None
+        with np.errstate(all="ignore"):
+            return relative_error(self.received.T, self.expected)
+
+    @property
+    def transposed_within(self) -> bool:
+        error, tolerance = self.transposed_error, self.tolerance
+        return error is not None and tolerance is not None and error <= tolerance
+
 
 @dataclass(frozen=True)
 class TrialDetail:

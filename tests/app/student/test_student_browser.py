@@ -162,6 +162,7 @@ def test_a_student_uploads_a_transposed_answer_then_fixes_it_in_the_editor(servi
     history = page.get_by_role("row", name=re.compile("Attempt 1"))
     assert "Graded" in history.inner_text() and "5.93" in history.inner_text()  # the history followed too
     assert page.get_by_text("expected 3 × 5: transposed").first.is_visible()
+    assert page.get_by_text(re.compile(r"Transposed, your W is right")).first.is_visible()
     assert page.get_by_text(re.compile("Hidden trials: 0 of 2 passed")).first.is_visible()
     assert_accessible(page)
     screenshot(page, "transposed")
