@@ -52,7 +52,8 @@ class LegendrePolynomial3(torch.autograd.Function):
 
 
 @pytest.fixture
-def sandbox():
+def torch_warm_sandbox():
+    """A sandbox of its own, with the torch parent warm: the tests re-prioritise its processes."""
     runner = SandboxRunner()
     runner.self_check()
     runner.warm_up("torch")
@@ -61,7 +62,7 @@ def sandbox():
 
 
 @pytest.fixture
-def starved(sandbox):
+def starved(torch_warm_sandbox):
     """Pin every sandbox process to one CPU at nice 10 (its session's autogroup too), and keep
     that CPU busy with a process at nice 0."""
     cpu = max(os.sched_getaffinity(0))
@@ -69,7 +70,7 @@ def starved(sandbox):
     os.sched_setaffinity(busy.pid, {cpu})
 
     def starve(nice: int = 10) -> None:  # again before each job: the spare child is forked after each one
-        for parent in sandbox._all:
+        for parent in torch_warm_sandbox._all:
             if parent.process is None:
                 continue
             for inner in _children_of(parent.process.pid):
@@ -91,43 +92,43 @@ def starved(sandbox):
         busy.wait()
 
 
-def _grade(sandbox, starve, source: str, problem: str, nice: int = 10) -> tuple[dict, float]:
+def _grade(runner: SandboxRunner, starve, source: str, problem: str, nice: int = 10) -> tuple[dict, float]:
     starve(nice)
     began = time.monotonic()
-    document = grade_source(source, ad_hoc([get_problem(problem)]), runner=sandbox)
+    document = grade_source(source, ad_hoc([get_problem(problem)]), runner=runner)
     return document["problems"][0], time.monotonic() - began
 
 
-def test_a_slow_honest_call_on_a_starved_cpu_keeps_full_marks(sandbox, starved, monkeypatch):
-    problem, seconds = _grade(sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
+def test_a_slow_honest_call_on_a_starved_cpu_keeps_full_marks(torch_warm_sandbox, starved, monkeypatch):
+    problem, seconds = _grade(torch_warm_sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
     messages = [c["message"] for c in problem["checks"] if not c["passed"]]
     assert problem["score"] == problem["max_score"], messages
     assert seconds > 2 * CALL_TIMEOUT  # it really was starved: 4 calls of 0.25 s CPU each
     # The control: judged by the wall clock alone (no backstop beyond the limit), the same
     # honest file on the same starved CPU is told it loops forever.
     monkeypatch.setattr(runner_module, "WALL_BACKSTOP", 1.0)
-    problem, _ = _grade(sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
+    problem, _ = _grade(torch_warm_sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
     assert problem["diagnosis"] == "timeout"
 
 
-def test_legendre_p3_in_the_torch_sandbox_on_a_starved_cpu_keeps_full_marks(sandbox, starved):
+def test_legendre_p3_in_the_torch_sandbox_on_a_starved_cpu_keeps_full_marks(torch_warm_sandbox, starved):
     # nice 19: about 1.5 % of the CPU, so torch's calls take seconds of wall time
-    problem, seconds = _grade(sandbox, starved, LEGENDRE, "legendre_p3", nice=19)
+    problem, seconds = _grade(torch_warm_sandbox, starved, LEGENDRE, "legendre_p3", nice=19)
     messages = [c["message"] for c in problem["checks"] if not c["passed"]]
     assert problem["score"] == problem["max_score"], messages
     assert seconds > CALL_TIMEOUT
     assert not any("infinite loop" in message for message in messages)
 
 
-def test_a_real_infinite_loop_is_still_stopped_by_its_cpu_time(sandbox):
-    problem, _ = _grade(sandbox, lambda nice: None, (HOSTILE / "infinite_loop.py").read_text(), "sigmoid")
+def test_a_real_infinite_loop_is_still_stopped_by_its_cpu_time(torch_warm_sandbox):
+    problem, _ = _grade(torch_warm_sandbox, lambda nice: None, (HOSTILE / "infinite_loop.py").read_text(), "sigmoid")
     assert problem["diagnosis"] == "timeout"
     assert "CPU time" in problem["checks"][0]["message"]
 
 
-def test_a_call_that_waits_is_stopped_by_the_wall_clock_backstop(sandbox):
+def test_a_call_that_waits_is_stopped_by_the_wall_clock_backstop(torch_warm_sandbox):
     source = "import time\ndef sigmoid_grad(x):\n    time.sleep(3600)\n"
-    problem, seconds = _grade(sandbox, lambda nice: None, source, "sigmoid")
+    problem, seconds = _grade(torch_warm_sandbox, lambda nice: None, source, "sigmoid")
     assert problem["diagnosis"] == "timeout"
     assert "waiting" in problem["checks"][0]["message"]
     assert seconds < 3600
