@@ -95,6 +95,7 @@ def connect_signals() -> None:
     from worker import warmup
 
     signals.worker_init.connect(warmup.require_sandbox, weak=False)
+    signals.worker_init.connect(warmup.store_references, weak=False)
     signals.worker_ready.connect(on_worker_ready, weak=False)
     signals.worker_shutdown.connect(on_worker_shutdown, weak=False)
     signals.worker_process_init.connect(on_process_init, weak=False)

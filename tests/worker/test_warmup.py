@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from tests.support.servers import ServiceProcess, worker_command
 
 
@@ -28,3 +30,50 @@ def test_a_worker_for_webhooks_only_does_not_need_the_sandbox(services):
         time.sleep(0.25)
     assert ready, process.output()[-2000:]
     assert process.process.poll() is None
+
+
+def _sender(app, queues):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(app=SimpleNamespace(flask_app=app, amqp=SimpleNamespace(
+        queues=SimpleNamespace(consume_from=dict.fromkeys(queues)))))
+
+
+@pytest.fixture
+def empty_store(tmp_path, monkeypatch):
+    from graders import preparation, reference_store
+
+    monkeypatch.setenv(reference_store.CACHE_ENV, str(tmp_path / "references"))
+    preparation.prepare.cache_clear()
+    preparation._visible.cache_clear()
+    yield tmp_path / "references"
+    preparation.prepare.cache_clear()
+    preparation._visible.cache_clear()
+
+
+def test_a_grading_worker_fills_the_store_before_its_pool_forks(app, empty_store):
+    from app.services import assignments
+    from graders.preparation import prepare
+    from worker import warmup
+
+    warmup.store_references(_sender(app, ["grading"]))
+    with app.app_context():
+        specs = [assignments.load_spec(course, name).spec for course, name in assignments.specs_in_use()]
+    settings = {(c.problem.id, s.seed, c.trials, s.hidden_pool) for s in specs for c in s.problems}
+    assert settings
+    for problem_id, seed, trials, pool in settings:
+        stored = list(empty_store.glob(f"{problem_id}-*-{seed}-{trials}-*.npz"))
+        assert len(stored) == pool + 1, problem_id  # the visible trials and every hidden set
+    # ... and kept in memory, which the pool's children inherit: no trial set is read again.
+    before = prepare.cache_info()
+    spec = specs[0]
+    for hidden_set in range(spec.hidden_pool):
+        prepare(spec.problems[0].problem, spec.seed, spec.problems[0].trials, hidden_set)
+    assert prepare.cache_info().misses == before.misses
+
+
+def test_a_worker_that_does_not_grade_does_not_warm_up(app, empty_store):
+    from worker import warmup
+
+    warmup.store_references(_sender(app, ["webhooks", "maintenance"]))
+    assert not empty_store.exists()
