@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from typing import Any
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -31,6 +32,7 @@ from graders.submission import MAX_BYTES
 bp = Blueprint("student", __name__)
 
 PRIVATE = {"Cache-Control": "private, no-cache"}
+log = logging.getLogger(__name__)
 
 
 @bp.get("/<course_code>/")
@@ -46,13 +48,27 @@ def _spec(member: Membership, assignment: Assignment) -> Any:
         return None  # the file went away or broke after the sync: the page shows what the row knows
 
 
+def _interface(problem_id: str, spec: Any, config: Any) -> Any:
+    if config is None:
+        return None
+    try:
+        return describe(problem_id, spec.seed, config.trials)
+    except (KeyError, ValueError, OSError, RuntimeError):
+        # The shapes are a help, not the page: a reference that cannot be read now leaves them out.
+        log.exception("no interface for %s", problem_id)
+        return None
+
+
 def _problems(member: Membership, assignment: Assignment, spec: Any) -> list[dict[str, Any]]:
     shown = []
     for entry in assignment.problems:
-        problem = get_problem(entry["id"])
-        config = spec.config(problem.id) if spec is not None else None
+        try:
+            problem = get_problem(entry["id"])
+        except KeyError:
+            continue  # a problem gone from the bank since the sync: the row still lists it, the page cannot
+        config = next((c for c in spec.problems if c.problem.id == problem.id), None) if spec is not None else None
         shown.append({"entry": entry, "problem": problem, "statement": render_statement(problem.statement),
-                      "interface": describe(problem.id, spec.seed, config.trials) if config is not None else None,
+                      "interface": _interface(problem.id, spec, config),
                       "tolerance": config.tolerance if config is not None else None})
     return shown
 
