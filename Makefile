@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint selftest demo bench clean prepare migrate web worker services-worker beat bench-service
+.PHONY: install test lint selftest demo bench clean prepare migrate web worker services-worker beat bench-service bench-webhooks
 
 # The references every grading reads, computed once and stored as data (graders/reference_store.py);
 # quick when they are already there, and a changed problem gets new ones.
@@ -62,6 +62,9 @@ beat: prepare
 
 bench-service: install
 	$(BIN)/python -m bench.service
+
+bench-webhooks: install
+	$(BIN)/python -m bench.webhooks
 
 bench: install
 	$(BIN)/python -m bench.engine
