@@ -20,7 +20,7 @@ from app.models import Assignment, Submission, SubmissionStatus, utcnow
 from app.result_view import capped_output, problem_views
 from app.services import access, assignments, coursework, overrides, submissions
 from app.services.access import Membership
-from app.services.errors import NotFound
+from app.services.errors import NotFound, ServiceError
 from app.statements import render_statement
 from app.student.forms import EditorForm, UploadForm
 from graders.assignment import AssignmentError
@@ -143,8 +143,11 @@ def upload_too_large(error: RequestEntityTooLarge) -> Response:
     args = request.view_args or {}
     if request.endpoint != "student.submit" or not current_user.is_authenticated:
         return make_response(render_error(413)[0], 413)
-    member = access.membership(viewer(), args.get("course_code", ""), access.STUDENT)
-    found = access.assignment_named(member, args.get("name", ""))
+    try:
+        member = access.membership(viewer(), args.get("course_code", ""), access.STUDENT)
+        found = access.assignment_named(member, args.get("name", ""))
+    except ServiceError:
+        return make_response(render_error(413)[0], 413)  # not theirs to upload to: say no more than that
     upload, editor = UploadForm(formdata=None), EditorForm(formdata=None)
     limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 1024
     upload.file.errors = [f"Not sent: the file is far over the limit of {MAX_BYTES // 1024} KiB (the request was over "
