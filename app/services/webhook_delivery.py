@@ -36,6 +36,7 @@ RETRY_AFTER_MAX = 86400.0
 # Retries due within this many seconds are sent as delayed jobs; later ones are left to the sweeper.
 DELAYED_JOB_MAX = 120.0
 SWEEP_BATCH = 500
+BACKLOG_JOBS = 200  # messages sent at once when an endpoint answers again; the sweeper sends the rest
 USER_AGENT = f"nablagrade-webhooks/{__version__}"
 
 
@@ -212,6 +213,8 @@ def deliver(message_id: int, resolver: Resolver = webhook_targets.resolve) -> st
         message.delivered_at = done
         message.next_attempt_at = message.locked_until = None
         message.last_error = None
+        if endpoint.consecutive_failures:
+            bring_forward(endpoint.id, message.id, done)
         endpoint.consecutive_failures = 0
         endpoint.last_success_at = done
         db.session.commit()
@@ -244,6 +247,27 @@ def deliver(message_id: int, resolver: Resolver = webhook_targets.resolve) -> st
         jobs.after_commit(db.session, DELIVER_TASK, message.id, countdown=delay)
     db.session.commit()
     return "retrying"
+
+
+def bring_forward(endpoint_id: int, delivered_id: int, now: dt.datetime) -> int:
+    """The endpoint answers again after failing: its messages waiting for a later retry are due
+    now, so a receiver that was down gets its backlog as soon as it is back, not hours later.
+    The first BACKLOG_JOBS get a job at once; the sweeper sends the rest."""
+    waiting = list(db.session.scalars(
+        select(WebhookMessage.id)
+        .where(WebhookMessage.endpoint_id == endpoint_id, WebhookMessage.id != delivered_id,
+               WebhookMessage.status == MessageStatus.PENDING, WebhookMessage.next_attempt_at > now,
+               or_(WebhookMessage.locked_until.is_(None), WebhookMessage.locked_until < now))
+        .order_by(WebhookMessage.id)))
+    if not waiting:
+        return 0
+    db.session.execute(update(WebhookMessage).where(WebhookMessage.id.in_(waiting))
+                       .values(next_attempt_at=now, enqueued_at=None).execution_options(synchronize_session=False))
+    for message_id in waiting[:BACKLOG_JOBS]:
+        db.session.execute(update(WebhookMessage).where(WebhookMessage.id == message_id).values(enqueued_at=now)
+                           .execution_options(synchronize_session=False))
+        jobs.after_commit(db.session, DELIVER_TASK, message_id)
+    return len(waiting)
 
 
 def sweep(now: dt.datetime | None = None) -> int:

@@ -28,7 +28,14 @@ def test_every_operation_is_bearer_protected_and_answers_errors_as_problems(clie
     assert {(p, m) for p, m, _ in operations} >= {
         ("/api/v1/assignments", "get"), ("/api/v1/assignments/{assignment_id}/submissions", "post"),
         ("/api/v1/submissions/{submission_id}", "get"), ("/api/v1/submissions/{submission_id}/result", "get"),
-        ("/api/v1/assignments/{assignment_id}/scores", "get")}
+        ("/api/v1/assignments/{assignment_id}/scores", "get"),
+        ("/api/v1/webhook-endpoints", "get"), ("/api/v1/webhook-endpoints", "post"),
+        ("/api/v1/webhook-endpoints/{endpoint_id}", "get"), ("/api/v1/webhook-endpoints/{endpoint_id}", "patch"),
+        ("/api/v1/webhook-endpoints/{endpoint_id}", "delete"),
+        ("/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret", "post"),
+        ("/api/v1/webhook-endpoints/{endpoint_id}/test", "post"),
+        ("/api/v1/webhook-endpoints/{endpoint_id}/messages", "get"),
+        ("/api/v1/webhook-messages/{message_id}", "get"), ("/api/v1/webhook-messages/{message_id}/replay", "post")}
     default = spec["components"]["responses"]["DEFAULT_ERROR"]
     assert list(default["content"]) == ["application/problem+json"]
     for path, method, op in operations:

@@ -122,6 +122,23 @@ def test_a_success_in_between_keeps_the_endpoint_enabled(course, hook, receiver)
     assert hook.state is EndpointState.ENABLED and hook.consecutive_failures == 2
 
 
+def test_a_receiver_back_up_gets_its_backlog_now_not_at_the_next_retry(course, hook, receiver, app, monkeypatch,
+                                                                      redis_server):
+    monkeypatch.setitem(app.config, "WEBHOOK_RETRY_SCHEDULE", (3600.0, 3600.0))
+    waiting = [send_test_message(course, hook) for _ in range(3)]
+    receiver.stop()
+    for message in waiting:
+        assert webhook_delivery.deliver(message.id) == "retrying"  # next attempt in an hour
+    receiver.start()
+    fresh = send_test_message(course, hook)
+    redis_server.client().delete("webhooks")
+    assert webhook_delivery.deliver(fresh.id) == "delivered"
+    assert redis_server.client().llen("webhooks") == 3  # the backlog's jobs, sent with the success
+    for message in waiting:
+        assert webhook_delivery.deliver(message.id) == "delivered"
+    assert {r.msg_id for r in receiver.requests} == {m.msg_id for m in [*waiting, fresh]}
+
+
 def test_410_disables_the_endpoint_and_its_other_messages_fail_unsent(course, hook, receiver):
     receiver.respond = lambda got: (410, {}, b"gone")
     first, second = send_test_message(course, hook), send_test_message(course, hook)
