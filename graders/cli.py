@@ -122,7 +122,10 @@ def _check(args: argparse.Namespace) -> int:
             error = str(exc)
         else:
             runner = runner or select_runner(args.no_sandbox)
-            document = grade_source(source, assignment, runner=runner, seed=args.seed)
+            try:
+                document = grade_source(source, assignment, runner=runner, seed=args.seed)
+            except Exception as exc:  # noqa: BLE001 - the grader's own failure on one file must not stop the batch
+                error = f"{path}: the grader failed on this file ({type(exc).__name__}: {str(exc)[:300]}); please report it"
         name = shown(path)
         error = error.replace(str(path), name)
         rows.append((name, document, error))

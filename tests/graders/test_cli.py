@@ -238,3 +238,24 @@ def test_odd_names_and_a_loop_of_links_in_an_export_are_graded_without_a_hitch(t
     assert done.returncode == 0, done.stderr
     (line,) = [json.loads(text) for text in done.stdout.splitlines()]
     assert line["path"].endswith("carol/r\ufffdponse.py") and line["passed"] is True
+
+
+def test_the_graders_own_failure_on_one_file_does_not_stop_the_batch(tmp_path, monkeypatch, capsys):
+    from graders import cli, engine
+    from graders.runner import SubprocessRunner
+
+    real = engine.grade_source
+
+    def fails_on_bob(source, *args, **kwargs):
+        if "-s * (1 - s)" in source:
+            raise RuntimeError("an engine bug")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "grade_source", fails_on_bob)
+    monkeypatch.setattr(cli, "select_runner", lambda no_sandbox: SubprocessRunner())
+    folder = _folder(tmp_path)
+    assert cli.main(["check", str(folder / "alice" / "answer.py"), str(folder / "bob" / "answer.py"),
+                     str(folder / "alice" / "answer.py"), "--json"]) == 2
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.get("passed") for line in lines] == [True, None]  # the same file twice is graded once
+    assert "the grader failed on this file (RuntimeError: an engine bug)" in lines[1]["error"]
