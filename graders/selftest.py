@@ -228,8 +228,9 @@ def _call(problem: Problem, item: PreparedTrial, function: Callable) -> CallResu
     with np.errstate(all="ignore"):
         if problem.harness is HarnessKind.TORCH_FUNCTION:
             from graders.harness import _call_torch_function
+            from graders.torch_on_demand import as_autograd_function
 
-            tensors, extra = _call_torch_function(function, _arguments(problem, item))
+            tensors, extra = _call_torch_function(as_autograd_function(function), _arguments(problem, item))
             value: Any = {name: tensor.detach().numpy() for name, tensor in tensors.items()}
         else:
             value = function(*_arguments(problem, item))

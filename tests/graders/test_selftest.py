@@ -131,3 +131,11 @@ def test_gradings_cover_the_default_and_every_assignment_seed():
     assert seeds == [20260901, hw2.seed]
     # hw1 grades sigmoid with the default seed and policy: one grading, not two.
     assert len(gradings(get_problem("sigmoid"), [hw1, hw2])) == 1
+
+
+def test_the_pool_proof_runs_the_banks_autograd_function_classes():
+    # legendre_p3's solution and mistakes are plain classes (graders.torch_on_demand.AutogradFunction),
+    # made real torch.autograd.Function subclasses only when run.
+    outcomes = check_pool(get_problem("legendre_p3"), pool=2)
+    assert all(o.ok for o in outcomes), [o.failures for o in outcomes]
+    assert {o.sets for o in outcomes} == {2}
