@@ -186,13 +186,14 @@ def test_a_student_uploads_a_transposed_answer_then_fixes_it_in_the_editor(servi
 
     page.get_by_role("link", name="Changes since attempt 1").first.click()
     assert page.locator(".diff__row--removed").count() >= 1 and page.locator(".diff__row--added").count() >= 1
+    diff_path = page.url.removeprefix(service.url)
     assert_accessible(page)
     screenshot(page, "diff")
 
     phone = open_page(*PHONE)
     log_in(phone, service.url)
     for path, name in ((f"/student/{COURSE}/", "phone-course"), (f"/student/{COURSE}/linear/", "phone-assignment"),
-                       (submission_url.removeprefix(service.url), "phone-transposed")):
+                       (submission_url.removeprefix(service.url), "phone-transposed"), (diff_path, "phone-diff")):
         phone.goto(service.url + path)
         # Nothing wider than the screen but the parts that scroll on their own.
         overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
