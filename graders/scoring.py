@@ -4,7 +4,7 @@ results.json: every problem, every check, visible or hidden)."""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from graders.diagnosis import Code
@@ -24,13 +24,13 @@ class CheckResult:
     details: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("fraction")
-        data["diagnosis"] = self.diagnosis.value if self.diagnosis else None
-        data["score"] = round(self.score, 4)
-        data["max_score"] = round(self.max_score, 4)
-        if data["details"] is None:
-            data.pop("details")
+        # Not dataclasses.asdict: it deep-copies the visible trial's values float by float,
+        # which cost a third of the trusted side's time per submission.
+        data = {"name": self.name, "category": self.category, "passed": self.passed,
+                "diagnosis": self.diagnosis.value if self.diagnosis else None, "message": self.message,
+                "visible": self.visible, "score": round(self.score, 4), "max_score": round(self.max_score, 4)}
+        if self.details is not None:
+            data["details"] = self.details
         return data
 
 
