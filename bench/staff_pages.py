@@ -6,7 +6,8 @@ course of 200 and of 2,000 students, in one run on one PostgreSQL database.
 
 Every student gets `--attempts` graded submissions carrying a real result document (hw1 graded
 once by the engine, in a subprocess, and stored for every row). Pages are requested through the
-Flask test client as a logged-in TA (time, best of 3). The exports are read chunk by chunk while
+Flask test client as a logged-in TA (time, best of 3; the dashboard's first view separately, as
+later views come from its cache until a submission changes). The exports are read chunk by chunk while
 tracemalloc records the peak of Python memory allocated meanwhile: if the export streams, the peak
 stays flat from the small course to the large one while the bytes sent grow tenfold.
 """
@@ -98,22 +99,27 @@ def measure(app: Any, ta: str, assignment_id: int, code: str) -> dict[str, Any]:
             assert response.status_code == 200, (path, response.status_code)
 
     figures: dict[str, Any] = {
-        "dashboard_s": round(best_of(3, lambda: page(base + "/")), 3),
+        # The first view reads every result document; later ones, with nothing changed, the cache.
+        "dashboard_first_view_s": round(best_of(1, lambda: page(base + "/")), 3),
+        "dashboard_cached_s": round(best_of(3, lambda: page(base + "/")), 3),
         "students_table_s": round(best_of(3, lambda: page(base + "/students?sort=score&dir=desc")), 3),
     }
     for name, path in [("gradebook_csv", base + "/gradebook.csv?layout=generic"), ("checks_csv", base + "/checks.csv")]:
-        with app.app_context():
-            tracemalloc.start()
-            start = time.perf_counter()
-            response = client.get(path)
-            sent = chunks = 0
-            for chunk in response.response:
-                sent += len(chunk)
-                chunks += 1
-            response.close()
-            elapsed = time.perf_counter() - start
-            _, peak = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
+        def read(path: str = path) -> tuple[int, int]:
+            with app.app_context():
+                response = client.get(path)
+                sent = chunks = 0
+                for chunk in response.response:
+                    sent += len(chunk)
+                    chunks += 1
+                response.close()
+            return sent, chunks
+
+        elapsed = best_of(2, read)  # timed without tracemalloc, which slows allocation several times
+        tracemalloc.start()
+        sent, chunks = read()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
         figures[name] = {"s": round(elapsed, 3), "mb_sent": round(sent / 1e6, 2), "chunks": chunks,
                          "peak_python_mb": round(peak / 1e6, 1)}
     return figures

@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer
 
 from app.charts import bar_chart, histogram_chart, series_chart
 from app.config import GRADING_QUEUE
@@ -124,17 +123,92 @@ def mistakes_of(problem: dict[str, Any], hints: Sequence[tuple[str, str]]) -> se
     return found
 
 
-def per_student(assignment: Assignment) -> Iterator[list[Submission]]:
-    """Each student's submissions of the assignment (attempt order), fetched in batches."""
-    query = (select(Submission).where(Submission.assignment_id == assignment.id)
-             .order_by(Submission.user_id, Submission.attempt).options(defer(Submission.code))
-             .execution_options(yield_per=BATCH))
-    current: list[Submission] = []
-    for submission in db.session.scalars(query):
-        if current and current[0].user_id != submission.user_id:
+@dataclass(frozen=True)
+class ProblemSummary:
+    """What the dashboard keeps of one problem of one graded result document."""
+
+    passed: bool
+    diagnosis: str | None
+    mistakes: frozenset[str]
+    checks: tuple[str, ...]  # check names, one tuple shared by every summary with the same checks
+    passed_mask: int  # bit i set: checks[i] passed
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A submission as the counting rule sees it (results.counted reads status, attempt and the scores)."""
+
+    id: int
+    user_id: int
+    attempt: int
+    status: SubmissionStatus
+    score: float | None
+    override_score: float | None
+    updated_at: dt.datetime
+
+    @property
+    def effective_score(self) -> float | None:
+        return self.override_score if self.override_score is not None else self.score
+
+
+def summarise(document: dict[str, Any] | None, hints: dict[str, list[tuple[str, str]]],
+              names: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, ProblemSummary]:
+    summary = {}
+    for problem in (document or {}).get("problems", []):
+        checks = problem.get("checks", [])
+        key = tuple(str(c.get("name")) for c in checks)
+        shared = names.setdefault(key, key)
+        mask = sum(1 << i for i, c in enumerate(checks) if c.get("passed"))
+        summary[str(problem.get("id"))] = ProblemSummary(
+            bool(problem.get("passed")), problem.get("diagnosis") or None,
+            frozenset(mistakes_of(problem, hints.get(str(problem.get("id")), ()))), shared, mask)
+    return summary
+
+
+# Per assignment (the file digest it was read with, and per submission its updated_at and summary):
+# a change re-reads only the documents of the submissions that changed.
+_summaries: dict[int, tuple[str, dict[int, tuple[dt.datetime, dict[str, ProblemSummary]]]]] = {}
+_names: dict[tuple[str, ...], tuple[str, ...]] = {}
+_cache_lock = threading.Lock()
+SUMMARY_ASSIGNMENTS = 16
+
+
+def attempts_with_summaries(assignment: Assignment, hints: dict[str, list[tuple[str, str]]]) \
+        -> tuple[list[Attempt], dict[int, dict[str, ProblemSummary]]]:
+    """Every submission of the assignment (by student, then attempt) and the summary of each graded
+    one, reading only the result documents that are new or changed since the last call."""
+    attempts = [Attempt(*row) for row in db.session.execute(
+        select(Submission.id, Submission.user_id, Submission.attempt, Submission.status, Submission.score,
+               Submission.override_score, Submission.updated_at)
+        .where(Submission.assignment_id == assignment.id).order_by(Submission.user_id, Submission.attempt))]
+    with _cache_lock:
+        digest, known = _summaries.get(assignment.id, ("", {}))
+        if digest != assignment.source_sha256:
+            known = {}
+    graded = {a.id: a for a in attempts if a.status is SubmissionStatus.GRADED}
+    stale = [i for i, a in graded.items() if i not in known or known[i][0] != a.updated_at]
+    fresh = {i: entry for i, entry in known.items() if i in graded}
+    for start in range(0, len(stale), BATCH):
+        chunk = stale[start:start + BATCH]
+        for submission_id, document in db.session.execute(
+                select(Submission.id, Submission.result).where(Submission.id.in_(chunk))):
+            fresh[submission_id] = (graded[submission_id].updated_at, summarise(document, hints, _names))
+    with _cache_lock:
+        _summaries.pop(assignment.id, None)
+        while len(_summaries) >= SUMMARY_ASSIGNMENTS:
+            _summaries.pop(next(iter(_summaries)))
+        _summaries[assignment.id] = (assignment.source_sha256, fresh)
+    return attempts, {i: entry[1] for i, entry in fresh.items()}
+
+
+def per_student(attempts: list[Attempt]) -> Iterator[list[Attempt]]:
+    """The attempts grouped by student (they come sorted by student, then attempt)."""
+    current: list[Attempt] = []
+    for attempt in attempts:
+        if current and current[0].user_id != attempt.user_id:
             yield current
             current = []
-        current.append(submission)
+        current.append(attempt)
     if current:
         yield current
 
@@ -209,44 +283,42 @@ def _class_figures(assignment: Assignment) -> dict[str, Any]:
     submitted = graded = 0
     enrolled = set(db.session.scalars(select(Enrolment.user_id).where(
         Enrolment.course_id == assignment.course_id, Enrolment.role == Role.STUDENT)))
-    for mine in per_student(assignment):
+    attempts, summaries = attempts_with_summaries(assignment, hints)
+    for mine in per_student(attempts):
         if mine[0].user_id not in enrolled:
             continue  # staff trying the assignment out
         submitted += 1
         ever_codes: dict[str, set[str]] = {}
         ever_mistakes: dict[str, set[str]] = {}
-        for submission in mine:
-            if submission.status is not SubmissionStatus.GRADED:
-                continue
-            for problem in (submission.result or {}).get("problems", []):
-                pid = problem.get("id")
+        for attempt in mine:
+            for pid, problem in summaries.get(attempt.id, {}).items():
                 if pid not in stats:
                     continue
-                if problem.get("diagnosis"):
-                    ever_codes.setdefault(pid, set()).add(problem["diagnosis"])
-                ever_mistakes.setdefault(pid, set()).update(mistakes_of(problem, hints.get(pid, ())))
+                if problem.diagnosis:
+                    ever_codes.setdefault(pid, set()).add(problem.diagnosis)
+                ever_mistakes.setdefault(pid, set()).update(problem.mistakes)
         for pid, codes in ever_codes.items():
             stats[pid].diagnoses_ever.update(codes)
-        for pid, names in ever_mistakes.items():
-            stats[pid].mistakes_ever.update(names)
-        counted = results.counted(mine, assignment.score_policy)
+        for pid, found in ever_mistakes.items():
+            stats[pid].mistakes_ever.update(found)
+        counted = results.counted(mine, assignment.score_policy)  # type: ignore[arg-type]
         if counted is None:
             continue
         graded += 1
         if counted.effective_score is not None:
             scores.append(counted.effective_score)
-        for problem in (counted.result or {}).get("problems", []):
-            item = stats.get(problem.get("id"))
+        for pid, problem in summaries.get(counted.id, {}).items():
+            item = stats.get(pid)
             if item is None:
                 continue
-            item.passed += bool(problem.get("passed"))
-            for check in problem.get("checks", []):
-                tally = item.checks.setdefault(str(check.get("name")), [0, 0])
-                tally[0] += bool(check.get("passed"))
+            item.passed += problem.passed
+            for index, name in enumerate(problem.checks):
+                tally = item.checks.setdefault(name, [0, 0])
+                tally[0] += bool(problem.passed_mask >> index & 1)
                 tally[1] += 1
-            if problem.get("diagnosis"):
-                item.diagnoses_now[problem["diagnosis"]] += 1
-            item.mistakes_now.update(mistakes_of(problem, hints.get(item.id, ())))
+            if problem.diagnosis:
+                item.diagnoses_now[problem.diagnosis] += 1
+            item.mistakes_now.update(problem.mistakes)
     problems = list(stats.values())
     names = {pid: dict(pairs) for pid, pairs in hints.items()}
     return dict(
@@ -265,7 +337,6 @@ def _class_figures(assignment: Assignment) -> dict[str, Any]:
 
 
 _cache: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
-_cache_lock = threading.Lock()
 CACHE_SIZE = 64  # assignments per web process
 
 

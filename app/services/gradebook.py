@@ -242,6 +242,7 @@ def gradebook_csv(assignment: Assignment, layout: str = "generic", batch: int | 
             else:
                 first, last = _names(user)
                 lines.append([first, last, user.external_id or "", user.email, _number(row.score)])
+        del rows  # so that only one batch of documents is alive while the next is read
         yield _csv(lines)
 
 
@@ -262,4 +263,5 @@ def item_analysis_csv(assignment: Assignment, batch: int | None = None) -> Itera
                                   "yes" if check.get("visible") else "no", "yes" if check.get("passed") else "no",
                                   _number(check.get("score")), _number(check.get("max_score")),
                                   check.get("diagnosis") or ""])
+        del rows
         yield _csv(lines)

@@ -188,3 +188,18 @@ def test_the_dashboard_is_computed_again_after_any_change_and_only_then(course, 
     assert class_stats.dashboard(assignment).mean == 25.0 and len(calls) == 1
     hand_in(classroom["dee"], OUTER_ONLY)
     assert class_stats.dashboard(assignment).submitted == 4 and len(calls) == 2
+
+
+def test_after_a_change_only_the_changed_documents_are_read_again(course, classroom, hand_in, monkeypatch):
+    assignment = t1(course)
+    read = []
+    real = class_stats.summarise
+    monkeypatch.setattr(class_stats, "summarise", lambda document, *rest: read.append(1) or real(document, *rest))
+    class_stats._summaries.clear()
+    before = class_stats.dashboard(assignment)
+    assert len(read) == 4  # every graded submission once
+    hand_in(classroom["dee"], OUTER_ONLY)
+    after = class_stats.dashboard(assignment)
+    assert len(read) == 5  # only dee's new one
+    assert [(s.label, s.count) for s in after.mistakes["softmax"]] == [("outer_only", 3)]
+    assert (before.submitted, after.submitted) == (3, 4)
