@@ -210,7 +210,10 @@ def npy_to_array(data: bytes, max_elements: int = MAX_ELEMENTS) -> np.ndarray:
     if len(data) - stream.tell() != math.prod(shape) * dtype.itemsize:
         raise WireError("array data does not match its header")
     try:
-        return np.load(io.BytesIO(data), allow_pickle=False)
+        # From the bytes the header was checked against, not np.load: it would parse the
+        # header a second time (ast.literal_eval, most of the cost of a small array).
+        flat = np.frombuffer(data, dtype=dtype, offset=stream.tell(), count=math.prod(shape))
+        return flat.reshape(shape, order="F" if fortran else "C").copy(order="K")
     except Exception as exc:  # MemoryError included: nothing the child sends may raise on this side
         raise WireError(f"the array could not be read: {type(exc).__name__}") from None
 

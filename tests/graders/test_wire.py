@@ -128,3 +128,20 @@ def test_text_fields_are_capped_whatever_their_type():
     assert len(wire.capped_text("x" * 10**6)) <= wire.MAX_TEXT
     assert wire.capped_text({"a": 1}) == "dict"
     assert wire.capped_text(None) == ""
+
+
+@pytest.mark.parametrize("array", [
+    np.asfortranarray(np.arange(12.0).reshape(3, 4)),
+    np.arange(24, dtype=np.int32).reshape(2, 3, 4)[:, ::2],
+    np.array(2.5),
+    np.zeros((0, 5)),
+    np.array([True, False]),
+    np.arange(6, dtype=">f8"),
+])
+def test_arrays_come_back_equal_writable_and_owning_their_memory(array):
+    from graders import wire
+
+    back = wire.npy_to_array(wire.array_to_npy(array))
+    assert back.shape == array.shape and back.dtype == array.dtype
+    assert np.array_equal(back, array)
+    assert back.flags.writeable and back.flags.owndata
