@@ -282,5 +282,14 @@ class MessageArgs(ma.Schema):
                               metadata={"description": "Only messages in this state."})
 
 
+class RecoverArgs(ma.Schema):
+    since = ma.fields.AwareDateTime(load_default=None, default_timezone=None, metadata={
+        "description": "Only messages created at or after this moment (ISO 8601 with a time zone); all when omitted."})
+
+
+class Recovered(ma.Schema):
+    messages = ma.fields.Integer(required=True, metadata={"description": "How many messages are being sent again."})
+
+
 WebhookEndpointList = list_schema(WebhookEndpoint, "WebhookEndpointList")
 WebhookMessageList = list_schema(WebhookMessage, "WebhookMessageList")

@@ -4,6 +4,7 @@ course's events go, rotates the signing secret, sends a test event, and reads th
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -140,6 +141,20 @@ def send_test(endpoint_id: int) -> Any:
     Whatever it subscribed to. Follow `Location` to see the attempt."""
     message = webhook_endpoints.send_test(current_token().course, endpoint_id)
     return message_body(message), 202, {"Location": url_for("webhooks.get_message", message_id=message.id)}
+
+
+@blp.route(f"{ENDPOINT}/recover", methods=["POST"])
+@requires(tokens.WEBHOOKS_MANAGE)
+@blp.arguments(schemas.RecoverArgs, location="query", as_kwargs=True)
+@blp.response(202, schemas.Recovered)
+def recover(endpoint_id: int, since: dt.datetime | None) -> dict[str, Any]:
+    """Send again what an outage kept from the endpoint
+
+    Every failed message (used all its retries while the endpoint was down), with the same
+    `webhook-id` and body, and every message waiting for a retry, now; `?since=` limits it to
+    messages created from then on. A receiver that deduplicates on webhook-id is safe to
+    recover more than it lost. The endpoint must be enabled."""
+    return {"messages": webhook_endpoints.recover(current_token().course, endpoint_id, since)}
 
 
 @blp.route(f"{ENDPOINT}/messages")

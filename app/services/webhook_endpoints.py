@@ -217,6 +217,36 @@ def replay(course: Course, message_id: int) -> WebhookMessage:
     return message
 
 
+def recover(course: Course, endpoint_id: int, since: dt.datetime | None = None) -> int:
+    """Replay every failed message of the endpoint (created at or after `since`, when given) and
+    send its pending ones now: after an outage longer than the retry schedule. Returns how many."""
+    endpoint = get_endpoint(course, endpoint_id, lock=True)
+    if endpoint.state is not EndpointState.ENABLED:
+        raise EndpointDisabled(f"webhook endpoint {endpoint.id} is disabled ({endpoint.disabled_reason}); "
+                               "enable it before recovering its messages")
+    now = utcnow()
+    query = (select(WebhookMessage)
+             .where(WebhookMessage.endpoint_id == endpoint.id,
+                    WebhookMessage.status.in_([MessageStatus.FAILED, MessageStatus.PENDING]))
+             .order_by(WebhookMessage.id))
+    if since is not None:
+        query = query.where(WebhookMessage.created_at >= since)
+    count = 0
+    for message in db.session.scalars(query):
+        if message.status is MessageStatus.PENDING and message.locked_until is not None and message.locked_until > now:
+            continue  # being delivered right now
+        if message.status is MessageStatus.FAILED:
+            message.replay_offset = message.attempts
+            message.failed_at = None
+        message.status = MessageStatus.PENDING
+        message.next_attempt_at = message.enqueued_at = now
+        message.locked_until = None
+        jobs.after_commit(db.session, webhook_outbox.DELIVER_TASK, message.id)
+        count += 1
+    _commit()
+    return count
+
+
 @dataclass(frozen=True)
 class EndpointSummary:
     """An endpoint with its message counts, for the staff page."""

@@ -34,6 +34,7 @@ def test_every_operation_is_bearer_protected_and_answers_errors_as_problems(clie
         ("/api/v1/webhook-endpoints/{endpoint_id}", "delete"),
         ("/api/v1/webhook-endpoints/{endpoint_id}/rotate-secret", "post"),
         ("/api/v1/webhook-endpoints/{endpoint_id}/test", "post"),
+        ("/api/v1/webhook-endpoints/{endpoint_id}/recover", "post"),
         ("/api/v1/webhook-endpoints/{endpoint_id}/messages", "get"),
         ("/api/v1/webhook-messages/{message_id}", "get"), ("/api/v1/webhook-messages/{message_id}/replay", "post")}
     default = spec["components"]["responses"]["DEFAULT_ERROR"]

@@ -145,7 +145,7 @@ def test_the_log_pages_newest_first(client, manager):
 
 ROUTES = [("GET", ENDPOINTS), ("POST", ENDPOINTS), ("GET", ENDPOINTS + "/{e}"), ("PATCH", ENDPOINTS + "/{e}"),
           ("DELETE", ENDPOINTS + "/{e}"), ("POST", ENDPOINTS + "/{e}/rotate-secret"),
-          ("POST", ENDPOINTS + "/{e}/test"), ("GET", ENDPOINTS + "/{e}/messages"),
+          ("POST", ENDPOINTS + "/{e}/test"), ("POST", ENDPOINTS + "/{e}/recover"), ("GET", ENDPOINTS + "/{e}/messages"),
           ("GET", "/api/v1/webhook-messages/{m}"), ("POST", "/api/v1/webhook-messages/{m}/replay")]
 
 
@@ -180,3 +180,25 @@ def test_another_course_sees_nothing_of_this_one(client, make_token, other_cours
     endpoint = db.session.get(WebhookEndpoint, webhook_ids["e"])
     assert endpoint is not None and endpoint.events == ["submission.graded"] and endpoint.previous_secret is None
     assert db.session.get(WebhookMessage, webhook_ids["m"]).status is MessageStatus.PENDING
+
+
+def test_recover_sends_again_what_an_outage_kept(client, manager, app, monkeypatch, receiver):
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", True)
+    monkeypatch.setitem(app.config, "WEBHOOK_RETRY_SCHEDULE", ())
+    made = register(client, manager, url=receiver.url)
+    receiver.secrets = [made["secret"]]
+    receiver.stop()
+    old, new = (client.post(f"{ENDPOINTS}/{made['id']}/test", headers=manager).get_json() for _ in range(2))
+    for message in (old, new):
+        assert webhook_delivery.deliver(message["id"]) == "failed"
+    client.patch(f"{ENDPOINTS}/{made['id']}", headers=manager, json={"enabled": True})  # disabled by the failures
+    receiver.start()
+    since = db.session.get(WebhookMessage, new["id"]).created_at.isoformat()
+    answer = client.post(f"{ENDPOINTS}/{made['id']}/recover", headers=manager, query_string={"since": since})
+    assert answer.status_code == 202 and answer.get_json() == {"messages": 1}
+    assert webhook_delivery.deliver(new["id"]) == "delivered"
+    assert webhook_delivery.deliver(old["id"]) == "skipped"  # before `since`: still failed
+    assert client.post(f"{ENDPOINTS}/{made['id']}/recover", headers=manager).get_json() == {"messages": 1}
+    assert webhook_delivery.deliver(old["id"]) == "delivered"
+    assert [r.msg_id for r in receiver.requests] == [new["msg_id"], old["msg_id"]]
+    problem(client.post(f"{ENDPOINTS}/{made['id']}/recover?since=yesterday", headers=manager), 422, "invalid-request")
