@@ -177,3 +177,19 @@ def toggle_webhook(member: Membership, endpoint_id: int) -> Response:
     flash(f"Endpoint {endpoint.url} {'enabled: deliveries resume' if enabled else 'disabled: nothing is sent to it'}.",
           "success")
     return redirect(url_for("staff.webhooks", course_code=member.course.code, _anchor=f"endpoint-{endpoint_id}"))
+
+
+@bp.post("/<course_code>/webhooks/<int:endpoint_id>/recover")
+@course_view(access.INSTRUCTOR)
+def recover_webhooks(member: Membership, endpoint_id: int) -> Response:
+    """Send again every failed message of an endpoint, and its waiting ones now."""
+    try:
+        count = webhook_endpoints.recover(member.course, endpoint_id)
+    except NotFound:
+        abort(404)
+    except webhook_endpoints.EndpointDisabled as exc:
+        flash(f"Nothing sent: {exc}.", "error")
+    else:
+        flash(f"{count} message{'s' if count != 1 else ''} will be sent again now." if count
+              else "No failed or waiting message to send again.", "success")
+    return redirect(url_for("staff.webhooks", course_code=member.course.code, _anchor=f"endpoint-{endpoint_id}"))

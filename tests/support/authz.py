@@ -341,6 +341,11 @@ STAFF_PAGES = [
     Case("staff.toggle_webhook", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, NOT_FOUND), method="POST",
          args=lambda w: {**course_args(w), "endpoint_id": new_endpoint(w.other_course)},
          label="another course's endpoint"),
+    Case("staff.recover_webhooks", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, REDIRECT), method="POST",
+         args=lambda w: {**course_args(w), "endpoint_id": new_endpoint(w.course)}, label="an endpoint of the course"),
+    Case("staff.recover_webhooks", cells(LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, NOT_FOUND), method="POST",
+         args=lambda w: {**course_args(w), "endpoint_id": new_endpoint(w.other_course)},
+         label="another course's endpoint"),
 ]
 
 

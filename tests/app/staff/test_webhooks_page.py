@@ -81,3 +81,16 @@ def test_an_empty_page_says_how_endpoints_are_made(app_context, course):
     client, _ = instructor(app_context, course)
     html = fresh_request(client, f"/staff/{course.code}/webhooks").data.decode()
     assert "No webhook endpoints yet" in html and "POST /api/v1/webhook-endpoints" in html
+
+
+def test_recover_sends_every_failed_message_again(app_context, course):
+    client, csrf = instructor(app_context, course)
+    endpoint = webhook_endpoints.create(course, "https://lms.example.edu/ok", ["submission.graded"])[0]
+    failed = [failed_message(course, endpoint) for _ in range(2)]
+    url = f"/staff/{course.code}/webhooks"
+    assert "Send failed and waiting again" in fresh_request(client, url).data.decode()
+    answer = fresh_request(client, f"{url}/{endpoint.id}/recover", method="POST", data={"csrf_token": csrf},
+                           follow_redirects=True)
+    assert "2 messages will be sent again now." in answer.data.decode()
+    db.session.expire_all()
+    assert {db.session.get(WebhookMessage, m.id).status for m in failed} == {MessageStatus.PENDING}
