@@ -35,6 +35,7 @@ FORMAT = 2
 ENGINE_MODULES = ("sampling.py", "reference.py", "finite_difference.py", "preparation.py", "reference_store.py")
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above any bank problem's trial set
 
+_UNWRITABLE: set[Path] = set()
 TrialData = dict[str, Any]  # {"index", "inputs", "expected", "mistakes": {output: {mistake: array}}}
 
 
@@ -161,7 +162,9 @@ def save(key: dict[str, Any], trials: list[TrialData], directory: Path | None = 
             os.unlink(handle.name)
             raise
     except OSError as exc:
-        log.warning("cannot store references in %s: %s", directory, exc)
+        if directory not in _UNWRITABLE:  # once per folder: every trial set would say it again
+            _UNWRITABLE.add(directory)
+            log.warning("cannot store references in %s (set %s to a writable folder): %s", directory, CACHE_ENV, exc)
         return None
     return target
 

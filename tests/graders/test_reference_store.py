@@ -114,3 +114,12 @@ def test_an_index_that_points_outside_its_buffer_is_a_miss(tmp_path):
     with open(path, "wb") as handle:
         np.savez(handle, **members)
     assert reference_store.load(KEY, [0, 3], tmp_path) is None
+
+
+def test_an_unwritable_cache_is_said_once(tmp_path, caplog):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder should be")
+    for part in ("visible", "hidden0", "hidden1"):
+        assert reference_store.save({**KEY, "part": part}, _trials(), blocker / "references") is None
+    warnings = [r for r in caplog.records if "cannot store references" in r.getMessage()]
+    assert len(warnings) == 1 and reference_store.CACHE_ENV in warnings[0].getMessage()
