@@ -14,6 +14,7 @@ import logging
 import random
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 
@@ -113,22 +114,45 @@ def send(url: str, body: bytes, headers: dict[str, str], timeout: float, allow_p
         return Answer(None, elapsed(), error=f"not sent: {exc}")
     connection_class = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
     connection = connection_class(target, address, timeout)
+    # `timeout` bounds each network step; this bounds the whole attempt, so a receiver that
+    # answers a byte at a time cannot hold a delivery thread (the services worker runs threads,
+    # which Celery cannot time-limit).
+    expired = threading.Event()
+    watchdog = threading.Timer(timeout, _cut, args=(connection, expired))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         connection.request("POST", target.path, body=body, headers={
             **headers, "Content-Type": "application/json", "User-Agent": USER_AGENT, "Connection": "close"})
         response = connection.getresponse()
         raw = response.read(EXCERPT_BYTES)
+        if expired.is_set():
+            raise TimeoutError
         excerpt = raw.decode("utf-8", errors="replace")[:EXCERPT_CHARS]
         return Answer(response.status, elapsed(), excerpt=excerpt, retry_after=retry_after(response.getheader(
             "Retry-After")))
     except TimeoutError:
         return Answer(None, elapsed(), error=f"no answer within {timeout:g} s")
-    except ssl.SSLError as exc:
-        return Answer(None, elapsed(), error=f"TLS failed: {exc}")
     except (OSError, http.client.HTTPException) as exc:
+        if expired.is_set():
+            return Answer(None, elapsed(), error=f"no complete answer within {timeout:g} s")
+        if isinstance(exc, ssl.SSLError):
+            return Answer(None, elapsed(), error=f"TLS failed: {exc}")
         return Answer(None, elapsed(), error=f"{type(exc).__name__}: {exc}"[:500])
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    """The attempt's time is up: shut its socket, which ends any read or write in progress."""
+    expired.set()
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 # --- the delivery of one message --------------------------------------------------------------------

@@ -307,3 +307,38 @@ def test_retry_after_reads_seconds_and_dates():
 def test_every_message_body_is_the_json_it_says(course, hook):
     message = send_test_message(course, hook)
     assert json.loads(message.body)["type"] == "webhook.test"
+
+
+def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off_at_the_timeout():
+    """Each byte comes within the per-step timeout; the whole attempt still ends at the timeout,
+    long before the receiver would have finished its answer."""
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    answer_bytes = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100
+    sent: list[int] = []
+    finished = threading.Event()
+
+    def drip() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(65536)
+            try:
+                for byte in answer_bytes:
+                    connection.sendall(bytes([byte]))
+                    sent.append(byte)
+                    time.sleep(0.2)
+            except OSError:
+                pass
+        finished.set()
+
+    threading.Thread(target=drip, daemon=True).start()
+    answer = webhook_delivery.send(f"http://127.0.0.1:{port}/h", b"{}", {}, 1.0, allow_private=True)
+    assert answer.status_code is None and "within 1 s" in answer.error
+    finished.wait(30)
+    server.close()
+    assert 0 < len(sent) < len(answer_bytes)  # the receiver met a closed connection mid-answer
