@@ -79,6 +79,13 @@ def list_endpoints(course: Course, after_id: int | None = None, limit: int | Non
     return list(db.session.scalars(query.limit(limit)))
 
 
+def disabled_endpoints(course: Course) -> list[WebhookEndpoint]:
+    """The course's disabled endpoints: an integration hears nothing until staff act."""
+    return list(db.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.course_id == course.id,
+                                                                 WebhookEndpoint.state == EndpointState.DISABLED)
+                                   .order_by(WebhookEndpoint.id)))
+
+
 def get_endpoint(course: Course, endpoint_id: int, lock: bool = False) -> WebhookEndpoint:
     """The course's endpoint; `lock` holds its row until the commit, so a concurrent delete waits."""
     endpoint = db.session.get(WebhookEndpoint, endpoint_id, with_for_update=lock or None)

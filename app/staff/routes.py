@@ -29,7 +29,9 @@ NO_STORE = {"Cache-Control": "no-store"}  # pages that show live set-password li
 @bp.get("/<course_code>/")
 @course_view(access.STAFF)
 def course(member: Membership) -> str:
-    return render_template("staff/course.html", member=member, assignments=access.course_assignments(member))
+    disabled = webhook_endpoints.disabled_endpoints(member.course) if member.is_instructor else []
+    return render_template("staff/course.html", member=member, assignments=access.course_assignments(member),
+                           disabled_webhooks=disabled)
 
 
 @bp.get("/<course_code>/roster")

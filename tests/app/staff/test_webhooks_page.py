@@ -94,3 +94,14 @@ def test_recover_sends_every_failed_message_again(app_context, course):
     assert "2 messages will be sent again now." in answer.data.decode()
     db.session.expire_all()
     assert {db.session.get(WebhookMessage, m.id).status for m in failed} == {MessageStatus.PENDING}
+
+
+def test_the_course_overview_warns_instructors_of_a_disabled_endpoint(app_context, course):
+    client, _ = instructor(app_context, course)
+    endpoint = webhook_endpoints.create(course, "https://lms.example.edu/ok", ["submission.graded"])[0]
+    assert "webhook endpoint" not in fresh_request(client, f"/staff/{course.code}/").data.decode()
+    webhook_delivery.disable(endpoint, "the endpoint answered 410 Gone to msg_x", utcnow())
+    db.session.commit()
+    html = " ".join(fresh_request(client, f"/staff/{course.code}/").data.decode().split())
+    assert "1 webhook endpoint is disabled (the endpoint answered 410 Gone to msg_x)" in html
+    assert f'href="/staff/{course.code}/webhooks"' in html
