@@ -203,3 +203,28 @@ def test_after_a_change_only_the_changed_documents_are_read_again(course, classr
     assert len(read) == 5  # only dee's new one
     assert [(s.label, s.count) for s in after.mistakes["softmax"]] == [("outer_only", 3)]
     assert (before.submitted, after.submitted) == (3, 4)
+
+
+def test_the_apis_scores_report_an_override_and_its_change(app_context, course, classroom):
+    import datetime as dt
+
+    from app.services import tokens
+
+    assignment = t1(course)
+    _, secret = tokens.create(course.code, "lms", [tokens.RESULTS_READ])
+    client = app_context.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+
+    def scores(**query):
+        response = client.get(f"/api/v1/assignments/{assignment.id}/scores", headers=headers, query_string=query)
+        assert response.status_code == 200, response.get_json()
+        return {row["email"]: row for row in response.get_json()["data"]}
+
+    graded = scores()["cy@example.edu"]["score_given"]
+    mark = dt.datetime.now(dt.UTC)
+    counted = results.standings(assignment, classroom["cy"])[0].counted
+    overrides.set_override(counted, 23.5, "oral exam", by=classroom["ada"])
+    changed = scores(updated_since=mark.isoformat())
+    assert list(changed) == ["cy@example.edu"]  # an LMS polling for changes sees the override
+    assert (changed["cy@example.edu"]["score_given"], changed["cy@example.edu"]["penalty"]) == (23.5, 0.0)
+    assert graded != 23.5
