@@ -290,8 +290,8 @@ def status() -> None:
 def sweep_now() -> None:
     """Run the recovery sweep once, now (beat runs it every SWEEP_INTERVAL seconds)."""
     report = grading.sweep()
-    click.echo(f"re-sent {report.resent_queued} queued, rescued {report.rescued_running} running"
-               f" (grading queue depth {report.queue_depth})")
+    click.echo(f"re-sent {report.resent_queued} queued, rescued {report.rescued_running} running,"
+               f" retried {report.retried_errors} failed (grading queue depth {report.queue_depth})")
 
 
 extensions_cli = click.Group("extensions", help="Per-student due dates.")

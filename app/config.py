@@ -98,6 +98,20 @@ def rate_limit_storage(broker: str) -> str:
     return broker if broker.startswith(("redis://", "rediss://")) else "memory://"
 
 
+def _delays(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    """A comma-separated list of seconds, e.g. "60,600,3600"; empty means none."""
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    try:
+        delays = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"{name} must be seconds separated by commas, e.g. 60,600,3600: {text!r}") from exc
+    if any(delay < 0 for delay in delays):
+        raise ValueError(f"{name} must not hold negative delays: {text!r}")
+    return delays
+
+
 def celery_settings(url: str, instance: Path, sweep_interval: float) -> dict[str, Any]:
     """Celery settings as one nested dict (Flask's examples/celery)."""
     return dict(
@@ -243,6 +257,9 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WORKER_HEARTBEAT": _float("NABLAGRADE_WORKER_HEARTBEAT", 5.0),
         "WORKER_STALE": _float("NABLAGRADE_WORKER_STALE", 30.0),
         "RUNNING_LIMIT": float(TASK_TIME_LIMIT + 60),
+        # A submission whose grading failed for a system reason is graded again after each of
+        # these delays (seconds since the failure), then left to staff.
+        "ERROR_RETRY_DELAYS": _delays("NABLAGRADE_ERROR_RETRY_DELAYS", (60.0, 600.0, 3600.0)),
         # An API Idempotency-Key is honoured this long (seconds); older keys are pruned hourly.
         "IDEMPOTENCY_KEY_TTL": _float("NABLAGRADE_IDEMPOTENCY_KEY_TTL", 86400.0),
         "ASSIGNMENTS_COURSE": os.environ.get("NABLAGRADE_COURSE", "DEMO"),

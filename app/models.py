@@ -247,6 +247,8 @@ class Submission(db.Model):
     run_id: Mapped[str | None] = mapped_column(String(64))
     worker: Mapped[str | None] = mapped_column(String(200))  # heartbeat instance of the claiming worker
     grade_count: Mapped[int] = mapped_column(default=0)  # results stored, regrades included
+    # Automatic re-runs after a system error (grading.sweep); a staff regrade starts again from 0.
+    system_retries: Mapped[int] = mapped_column(default=0, server_default="0")
     regrade_requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     assignment: Mapped[Assignment] = relationship()

@@ -36,10 +36,11 @@ def preview_regrade(preview_id: int) -> str:
 def sweep_stuck_submissions() -> dict[str, Any]:
     """Beat job: re-send lost grading jobs and rescue submissions of dead workers."""
     report = grading.sweep()
-    if report.resent_queued or report.rescued_running:
-        log.warning("sweeper: re-sent %d queued, rescued %d running (queue depth %s)",
-                    report.resent_queued, report.rescued_running, report.queue_depth)
-    return {"resent_queued": report.resent_queued, "rescued_running": report.rescued_running}
+    if report.resent_queued or report.rescued_running or report.retried_errors:
+        log.warning("sweeper: re-sent %d queued, rescued %d running, retried %d failed (queue depth %s)",
+                    report.resent_queued, report.rescued_running, report.retried_errors, report.queue_depth)
+    return {"resent_queued": report.resent_queued, "rescued_running": report.rescued_running,
+            "retried_errors": report.retried_errors}
 
 
 @shared_task(name="worker.tasks.prune_idempotency_keys", acks_late=True, ignore_result=True,

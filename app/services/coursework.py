@@ -12,10 +12,15 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Assignment, Extension, LatePolicy, Submission, SubmissionStatus, utcnow
-from app.services import access, deadlines, results, submissions
+from app.services import access, deadlines, grading, results, submissions
 from app.services.access import Membership
 
-FINAL = frozenset({SubmissionStatus.GRADED, SubmissionStatus.ERROR})
+
+def is_final(submission: Submission) -> bool:
+    """Nothing more will happen by itself: graded, or failed with no automatic retry left."""
+    if submission.status is SubmissionStatus.GRADED:
+        return True
+    return submission.status is SubmissionStatus.ERROR and grading.retries_left(submission) == 0
 
 
 @dataclass(frozen=True)

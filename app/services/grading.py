@@ -276,6 +276,7 @@ def requeue(submissions: list[Submission], *, regrade: bool = False) -> int:
         submission.enqueued_at = now
         if regrade:
             submission.regrade_requested_at = now
+            submission.system_retries = 0  # staff asked: the automatic retries start over
         jobs.enqueue_grading(db.session, submission.id)
     db.session.commit()
     return len(submissions)
@@ -307,15 +308,46 @@ class SweepReport:
     resent_queued: int
     rescued_running: int
     queue_depth: int | None
+    retried_errors: int = 0
 
 
-def _resend(submission_id: int, *conditions: Any) -> bool:
+def retries_left(submission: Submission) -> int:
+    """How many more times the sweeper will grade a failed submission again by itself."""
+    return max(0, len(current_app.config["ERROR_RETRY_DELAYS"]) - submission.system_retries)
+
+
+def _retry_errors(now: dt.datetime) -> int:
+    """Grade again the submissions whose grading failed for a system reason (a crashed engine, an
+    assignment file being fixed, a store that failed), each after its delay, a bounded number of
+    times: a student is told such an attempt will be retried, and it must be."""
+    delays = current_app.config["ERROR_RETRY_DELAYS"]
+    retried = 0
+    for number, delay in enumerate(delays):
+        due = db.session.execute(
+            select(Submission.id, Submission.errored_at)
+            .where(Submission.status == ERROR, Submission.system_retries == number,
+                   Submission.errored_at < now - dt.timedelta(seconds=delay))
+            .order_by(Submission.errored_at, Submission.id).limit(500)).all()
+        for submission_id, errored_at in due:
+            if _resend(submission_id, Submission.status == ERROR, Submission.errored_at == errored_at,
+                       Submission.system_retries == number, retry=True):
+                log.warning("submission %s: grading failed at %s; grading it again (retry %d of %d)",
+                            submission_id, errored_at, number + 1, len(delays))
+                retried += 1
+    db.session.commit()
+    return retried
+
+
+def _resend(submission_id: int, *conditions: Any, retry: bool = False) -> bool:
     """Back to queued and re-sent, only if the row is still as the sweeper saw it: a result
     stored in the meantime must not be thrown away and graded again."""
+    values: dict[str, Any] = {"status": QUEUED, "task_id": None, "run_id": None, "worker": None,
+                              "enqueued_at": utcnow()}
+    if retry:
+        values["system_retries"] = Submission.system_retries + 1
     reset = db.session.execute(
         update(Submission).where(Submission.id == submission_id, *conditions)
-        .values(status=QUEUED, task_id=None, run_id=None, worker=None, enqueued_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .values(**values).execution_options(synchronize_session=False))
     if reset.rowcount == 1:
         jobs.enqueue_grading(db.session, submission_id)
         return True
@@ -327,6 +359,7 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
 
     - running: the claiming worker stopped heart-beating for WORKER_STALE seconds, or the run
       is older than RUNNING_LIMIT (above the task's hard time limit).
+    - error: a system failure is graded again after each of ERROR_RETRY_DELAYS (_retry_errors).
     - queued: if the database holds more queued submissions than the grading queue holds
       messages, messages were lost: the oldest queued rows past QUEUED_GRACE are re-sent (at
       most as many as are missing, so a long but healthy backlog is not duplicated)."""
@@ -360,7 +393,7 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
                             submission_id, enqueued_at)
                 resent += 1
         db.session.commit()
-    return SweepReport(resent, rescued, depth)
+    return SweepReport(resent, rescued, depth, _retry_errors(now))
 
 
 def status_counts() -> dict[SubmissionStatus, int]:

@@ -167,11 +167,12 @@ def poll_interval(submission: Submission, now: dt.datetime) -> str:
 
 
 def _status_context(member: Membership, submission: Submission, position: int | None = None) -> dict[str, Any]:
-    final = submission.status in coursework.FINAL
+    final = coursework.is_final(submission)
     if position is None:
         position = coursework.queue_position(submission)
     context: dict[str, Any] = {"member": member, "submission": submission, "final": final,
                                "override": overrides.current(submission), "position": position,
+                               "retrying": submission.status is SubmissionStatus.ERROR and not final,
                                "interval": None if final else poll_interval(submission, utcnow())}
     if submission.status is SubmissionStatus.GRADED and submission.result:
         context["problems"] = problem_views(submission.result, _tolerances(member, submission))
@@ -196,7 +197,7 @@ def status(member: Membership, submission_id: int) -> Response:
     names what the fragment shows, so an unchanged poll is answered 304 without rendering."""
     found = access.submission_for(member, submission_id)
     position = coursework.queue_position(found)
-    final = found.status in coursework.FINAL
+    final = coursework.is_final(found)
     interval = None if final else poll_interval(found, utcnow())
     tag = hashlib.sha256(f"{found.id}:{found.status.value}:{found.updated_at.isoformat()}:{position}:{interval}"
                          .encode()).hexdigest()[:32]

@@ -8,7 +8,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import Role, Submission, SubmissionStatus, WorkerHeartbeat
-from app.services import assignments, courses, grading, people
+from app.services import assignments, courses, coursework, grading, people
 from app.services.submissions import submit
 from graders.scoring import json_safe
 from tests.support.servers import CORRECT
@@ -124,3 +124,71 @@ def test_the_stored_score_is_the_documents_final_score(student):
     assert row.result["score"] == row.score == 20.0  # due 36 hours ago: two days at 10%
     assert row.result["late"]["points_deducted"] == 5.0 and row.late_days == 2
     assert row.spec_digest == "e" * 64
+
+
+def failed(student, name: str, now: dt.datetime, ago: float) -> int:
+    """A submission whose grading failed for a system reason `ago` seconds before `now`."""
+    submission_id = submit(student, "T101", "t1", CORRECT.encode(), name).id
+    claim = grading.claim(submission_id, f"task-{name}", "w1")
+    grading.store_error(claim, "internal grading error: RuntimeError: the engine broke")
+    row = fresh(submission_id)
+    row.errored_at = now - dt.timedelta(seconds=ago)
+    db.session.commit()
+    return submission_id
+
+
+def test_a_system_error_is_graded_again_after_each_delay_then_left_to_staff(student, redis_server, app_context):
+    delays = app_context.config["ERROR_RETRY_DELAYS"]
+    assert len(delays) >= 2
+    now = dt.datetime.now(dt.UTC)
+    due = failed(student, "due.py", now, delays[0] + 5)
+    early = failed(student, "early.py", now, delays[0] - 5)
+    redis_server.client().delete("grading")
+    report = grading.sweep(now=now)
+    assert report.retried_errors == 1 and redis_server.client().llen("grading") == 1
+    assert fresh(due).status is SubmissionStatus.QUEUED and fresh(due).system_retries == 1
+    assert fresh(early).status is SubmissionStatus.ERROR and fresh(early).system_retries == 0
+    assert grading.sweep(now=now).retried_errors == 0  # not twice for one failure
+
+    # Every retry fails again: each waits for its own delay, and after the last one it stays.
+    for number in range(1, len(delays)):
+        claim = grading.claim(due, f"task-retry-{number}", "w1")
+        grading.store_error(claim, "internal grading error: RuntimeError: still broken")
+        row = fresh(due)
+        assert grading.retries_left(row) == len(delays) - number and not coursework.is_final(row)
+        row.errored_at = now - dt.timedelta(seconds=delays[number] - 5)
+        db.session.commit()
+        assert grading.sweep(now=now).retried_errors == 0  # its delay has not passed yet
+        row.errored_at = now - dt.timedelta(seconds=delays[number] + 5)
+        db.session.commit()
+        assert grading.sweep(now=now).retried_errors == 1 and fresh(due).system_retries == number + 1
+    claim = grading.claim(due, "task-last", "w1")
+    grading.store_error(claim, "internal grading error: RuntimeError: broken for good")
+    row = fresh(due)
+    row.errored_at = now - dt.timedelta(days=30)
+    db.session.commit()
+    assert grading.sweep(now=now).retried_errors == 0
+    assert fresh(due).status is SubmissionStatus.ERROR and coursework.is_final(fresh(due))
+
+    # A staff regrade starts the automatic retries over.
+    grading.regrade_submission(due)
+    assert fresh(due).system_retries == 0 and grading.retries_left(fresh(due)) == len(delays)
+
+
+def test_a_retried_error_is_graded_for_real_once_the_cause_is_gone(student, redis_server, assignments_dir):
+    """The real engine, twice: first the assignment file is broken (a system error, not a zero),
+    then it is fixed, and the sweeper's retry grades the same submission with full marks."""
+    path = assignments_dir / "t1.toml"
+    good = path.read_text()
+    submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
+    try:
+        path.write_text(good + "\nthis is not toml = = =\n")
+        assert grading.grade(submission_id, "task-1", "w1") == "error"
+    finally:
+        path.write_text(good)
+    assert fresh(submission_id).status is SubmissionStatus.ERROR
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=grading.current_app.config["ERROR_RETRY_DELAYS"][0] + 1)
+    assert grading.sweep(now=later).retried_errors == 1
+    assert grading.grade(submission_id, "task-2", "w1") == "graded"
+    row = fresh(submission_id)
+    assert row.status is SubmissionStatus.GRADED and row.score == row.max_score and row.system_retries == 1

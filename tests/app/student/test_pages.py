@@ -186,13 +186,24 @@ def test_the_status_fragment_follows_the_submission_with_an_etag(me, course, stu
     assert me.get(url).status_code == 200  # a plain request gets a plain 200
 
 
-def test_a_system_error_is_not_a_zero(me, course, student):
+def test_a_system_error_is_not_a_zero(me, course, student, app_context):
     row = submit(student, course.code, "t1", CORRECT.encode(), "a.py")
     row.status, row.error = SubmissionStatus.ERROR, "worker lost"
     db.session.commit()
-    page = text(me.get(f"/student/{course.code}/submissions/{row.id}"))
+    url = f"/student/{course.code}/submissions/{row.id}"
+    page = text(me.get(url))
     assert "Grading failed, not counted, it will be retried." in page and "0 / 25" not in page
+    # The sweeper grades it again by itself, so the page keeps following it.
+    status = me.get(f"{url}/status", headers={"HX-Request": "true"})
+    assert status.status_code == 200 and "hx-trigger" in text(status)
+
+    row.system_retries = len(app_context.config["ERROR_RETRY_DELAYS"])  # every automatic retry failed
+    db.session.commit()
+    page = text(me.get(url))
+    assert "Grading failed, not counted." in page and "it will be retried" not in page and "0 / 25" not in page
+    assert "course staff" in page
     assert "Reload this page" not in page  # final: nothing to wait for
+    assert me.get(f"{url}/status", headers={"HX-Request": "true"}).status_code == 286
 
 
 def test_results_show_visible_trials_hidden_kinds_stability_and_output(me, course, student):
