@@ -205,6 +205,8 @@ def webhook_settings() -> dict[str, Any]:
         "WEBHOOK_ROTATION_GRACE_HOURS": _float("NABLAGRADE_WEBHOOK_ROTATION_GRACE_HOURS", 24.0),
         # A due message whose job was sent this long ago and never ran is sent again by the sweeper.
         "WEBHOOK_SWEEP_GRACE": _float("NABLAGRADE_WEBHOOK_SWEEP_GRACE", 60.0),
+        # Delivered and failed messages are kept this long in the delivery log (0: forever).
+        "WEBHOOK_RETENTION_DAYS": _float("NABLAGRADE_WEBHOOK_RETENTION_DAYS", 30.0),
     }
 
 

@@ -61,8 +61,10 @@ def deliver_webhook(message_id: int) -> str:
 @shared_task(name="worker.tasks.sweep_webhooks", acks_late=True, ignore_result=True, soft_time_limit=60,
              time_limit=90)
 def sweep_webhooks() -> int:
-    """Beat job: send again the delivery jobs of due webhook messages that nobody is delivering."""
+    """Beat job: send again the delivery jobs of due webhook messages that nobody is delivering,
+    and forget messages past the delivery log's retention."""
     sent = webhook_delivery.sweep()
     if sent:
         log.warning("webhook sweeper: re-sent %d delivery jobs", sent)
+    webhook_delivery.prune()
     return sent

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from app.extensions import db
 from app.models import EndpointState, MessageStatus, WebhookAttempt, WebhookEndpoint, WebhookMessage, utcnow
@@ -292,6 +292,25 @@ def bring_forward(endpoint_id: int, delivered_id: int, now: dt.datetime) -> int:
                            .execution_options(synchronize_session=False))
         jobs.after_commit(db.session, DELIVER_TASK, message_id)
     return len(waiting)
+
+
+def prune(now: dt.datetime | None = None) -> int:
+    """Forget delivered and failed messages (and their attempts) older than
+    WEBHOOK_RETENTION_DAYS, a batch at a time; 0 days keeps everything. Returns how many went."""
+    days = current_app.config["WEBHOOK_RETENTION_DAYS"]
+    if not days:
+        return 0
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    old = list(db.session.scalars(
+        select(WebhookMessage.id).where(WebhookMessage.status.in_([MessageStatus.DELIVERED, MessageStatus.FAILED]),
+                                        WebhookMessage.created_at < cutoff)
+        .order_by(WebhookMessage.id).limit(SWEEP_BATCH)))
+    if old:
+        # Attempts first: SQLite enforces no foreign keys, so no cascade would do it there.
+        db.session.execute(delete(WebhookAttempt).where(WebhookAttempt.message_id.in_(old)))
+        db.session.execute(delete(WebhookMessage).where(WebhookMessage.id.in_(old)))
+    db.session.commit()
+    return len(old)
 
 
 def sweep(now: dt.datetime | None = None) -> int:

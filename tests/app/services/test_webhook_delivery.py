@@ -217,6 +217,22 @@ def test_the_sweeper_resends_due_messages_whose_job_was_lost(course, hook, recei
     assert webhook_delivery.sweep(now=expired) == 1
 
 
+def test_the_log_forgets_finished_messages_after_the_retention(course, hook, receiver, app, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_RETENTION_DAYS", 30.0)
+    delivered, waiting = send_test_message(course, hook), send_test_message(course, hook)
+    delivered_id, waiting_id = delivered.id, waiting.id
+    assert webhook_delivery.deliver(delivered_id) == "delivered"
+    month_later = utcnow() + dt.timedelta(days=31)
+    assert webhook_delivery.prune(now=utcnow()) == 0  # young: kept
+    assert webhook_delivery.prune(now=month_later) == 1
+    db.session.expire_all()
+    assert db.session.get(WebhookMessage, delivered_id) is None
+    assert db.session.scalars(select(WebhookAttempt).where(WebhookAttempt.message_id == delivered_id)).all() == []
+    assert db.session.get(WebhookMessage, waiting_id) is not None  # still to deliver: never forgotten
+    monkeypatch.setitem(app.config, "WEBHOOK_RETENTION_DAYS", 0.0)
+    assert webhook_delivery.prune(now=month_later + dt.timedelta(days=3650)) == 0
+
+
 # --- SSRF ------------------------------------------------------------------------------------------
 
 @pytest.fixture
