@@ -63,13 +63,20 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture
+def live_api_env() -> dict[str, str]:
+    """More environment for the live app; a test parametrizes it by this name to change it."""
+    return {}
+
+
+@pytest.fixture
 def live_api(app_context: Flask, database_url: str, redis_server, assignments_dir: Path,
-             tmp_path: Path) -> Iterator[LiveApi]:
+             tmp_path: Path, live_api_env: dict[str, str]) -> Iterator[LiveApi]:
     port = free_port()
     instance = tmp_path / "web-instance"
     instance.mkdir()
     env = service_env(database_url, redis_server.url, instance, assignments_dir,
-                      NABLAGRADE_API_RATE_LIMIT="100000 per minute", NABLAGRADE_API_SUBMIT_RATE_LIMIT="100000 per minute")
+                      NABLAGRADE_API_RATE_LIMIT="100000 per minute", NABLAGRADE_API_SUBMIT_RATE_LIMIT="100000 per minute",
+                      **live_api_env)
     command = [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
                "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "5",
                # The app answers an overlong URL (a fuzzed cursor) with its problem document; gunicorn's
