@@ -1,4 +1,4 @@
-"""Flask CLI commands: `flask users|courses|roster|assignments|grading|extensions|tokens|demo ...`.
+"""Flask CLI commands: `flask users|courses|roster|assignments|grading|extensions|tokens|webhooks|demo ...`.
 
 Each command parses its arguments, calls one service and prints what happened; a refusal
 from a service (ServiceError) is shown as the command's error message."""
@@ -31,6 +31,8 @@ from app.services import (
     roster,
     submissions,
     tokens,
+    webhook_delivery,
+    webhook_endpoints,
 )
 from app.services.demo import seed_demo
 from app.services.errors import ServiceError
@@ -426,6 +428,84 @@ def revoke_token(token_id: int) -> None:
     click.echo(f"token {token.id} ({token.name!r} in {token.course.code}) revoked {token.revoked_at:%Y-%m-%d %H:%M} UTC")
 
 
+webhooks_cli = click.Group("webhooks", help="Webhook endpoints of a course and their delivery log.")
+
+
+@webhooks_cli.command("list")
+@click.option("--course", "course_code", required=True, help="The course.")
+@refusals_as_errors
+def list_webhooks(course_code: str) -> None:
+    """The course's endpoints: state (and why disabled), events, message counts."""
+    rows = webhook_endpoints.summaries(existing_course(course_code))
+    if not rows:
+        click.echo("no webhook endpoints")
+    for row in rows:
+        endpoint, counts = row.endpoint, {status.value: n for status, n in row.counts.items()}
+        why = f" ({endpoint.disabled_reason})" if endpoint.disabled_reason else ""
+        click.echo(f"{endpoint.id:5d}  {endpoint.state.value}{why}  {endpoint.url}  {','.join(endpoint.events)}  "
+                   f"delivered {counts['delivered']}, pending {counts['pending']}, failed {counts['failed']}")
+
+
+@webhooks_cli.command("log")
+@click.option("--course", "course_code", required=True, help="The course.")
+@click.option("--endpoint", "endpoint_id", type=int, default=None, help="Only this endpoint's messages.")
+@click.option("--status", type=click.Choice(["pending", "delivered", "failed"]), default=None)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@refusals_as_errors
+def webhook_log(course_code: str, endpoint_id: int | None, status: str | None, limit: int) -> None:
+    """Messages, newest first, each with its attempts."""
+    from app.models import MessageStatus
+
+    rows = webhook_endpoints.list_messages(existing_course(course_code), endpoint_id,
+                                           MessageStatus(status) if status else None, limit=limit)
+    if not rows:
+        click.echo("no messages")
+    for message in rows:
+        click.echo(f"{message.id:6d}  {message.msg_id}  {message.event_type}  {message.status.value}  "
+                   f"endpoint {message.endpoint_id}  created {message.created_at:%Y-%m-%d %H:%M:%S} UTC"
+                   + (f"  ({message.last_error})" if message.last_error and message.status.value != "delivered" else ""))
+        for attempt in message.attempt_log:
+            answer = f"HTTP {attempt.status_code}" if attempt.status_code else (attempt.error or "no answer")
+            click.echo(f"          #{attempt.number} {attempt.attempted_at:%Y-%m-%d %H:%M:%S} UTC  {answer}"
+                       + (f" in {attempt.latency_ms} ms" if attempt.latency_ms is not None else ""))
+
+
+@webhooks_cli.command("replay")
+@click.option("--course", "course_code", required=True, help="The course.")
+@click.argument("message_id", type=int)
+@refusals_as_errors
+def replay_webhook(course_code: str, message_id: int) -> None:
+    """Send a message again now, with the same webhook-id and body."""
+    message = webhook_endpoints.replay(existing_course(course_code), message_id)
+    click.echo(f"message {message.id} ({message.msg_id}, {message.event_type}) will be sent again now")
+
+
+@webhooks_cli.command("enable")
+@click.option("--course", "course_code", required=True, help="The course.")
+@click.argument("endpoint_id", type=int)
+@refusals_as_errors
+def enable_webhook(course_code: str, endpoint_id: int) -> None:
+    """Enable a disabled endpoint (after a 410 or repeated failures)."""
+    endpoint = webhook_endpoints.set_enabled(existing_course(course_code), endpoint_id, True, by="the CLI")
+    click.echo(f"endpoint {endpoint.id} ({endpoint.url}) enabled")
+
+
+@webhooks_cli.command("recover")
+@click.option("--course", "course_code", required=True, help="The course.")
+@click.argument("endpoint_id", type=int)
+@refusals_as_errors
+def recover_webhooks(course_code: str, endpoint_id: int) -> None:
+    """Send an endpoint's failed messages again, and its waiting ones now."""
+    count = webhook_endpoints.recover(existing_course(course_code), endpoint_id)
+    click.echo(f"{count} messages of endpoint {endpoint_id} will be sent again now")
+
+
+@webhooks_cli.command("sweep")
+def sweep_webhooks() -> None:
+    """Send the jobs of due messages nobody is delivering (what the beat job does)."""
+    click.echo(f"re-sent {webhook_delivery.sweep()} delivery jobs; forgot {webhook_delivery.prune()} old messages")
+
+
 demo_cli = click.Group("demo", help="Demo data.")
 
 
@@ -438,5 +518,5 @@ def seed() -> None:
 
 def register_commands(app: Flask) -> None:
     for group in (users_cli, courses_cli, roster_cli, assignments_cli, grading_cli, extensions_cli, tokens_cli,
-                  demo_cli):
+                  webhooks_cli, demo_cli):
         app.cli.add_command(group)

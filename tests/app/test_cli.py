@@ -373,3 +373,28 @@ def test_tokens_create_prints_the_token_alone_on_the_last_line_then_list_and_rev
     assert bad.exit_code != 0 and "no course 'NOPE'" in bad.output
     wrong = invoke(course_app, "tokens", "create", "--course", "T101", "--name", "x", "--scope", "admin")
     assert wrong.exit_code != 0 and "results:read" in wrong.output
+
+
+def test_webhooks_list_log_replay_enable_and_recover(app_context, course):
+    from app.models import MessageStatus, WebhookMessage, utcnow
+    from app.services import webhook_delivery, webhook_endpoints
+
+    assert invoke(app_context, "webhooks", "list", "--course", "T101").output.strip() == "no webhook endpoints"
+    endpoint = webhook_endpoints.create(course, "https://lms.example.edu/hooks", ["submission.graded"])[0]
+    message = webhook_endpoints.send_test(course, endpoint.id)
+    message.status, message.last_error = MessageStatus.FAILED, "HTTP 500; gave up after 10 attempts"
+    webhook_delivery.disable(endpoint, "the endpoint answered 410 Gone to msg_x", utcnow())
+    db.session.commit()
+    listed = invoke(app_context, "webhooks", "list", "--course", "T101").output
+    assert "disabled (the endpoint answered 410 Gone to msg_x)" in listed and "failed 1" in listed
+    log = invoke(app_context, "webhooks", "log", "--course", "T101", "--status", "failed").output
+    assert message.msg_id in log and "HTTP 500; gave up" in log
+    refused = invoke(app_context, "webhooks", "replay", "--course", "T101", str(message.id))
+    assert refused.exit_code != 0 and "enable it before replaying" in refused.output
+    assert invoke(app_context, "webhooks", "enable", "--course", "T101", str(endpoint.id)).exit_code == 0
+    recovered = invoke(app_context, "webhooks", "recover", "--course", "T101", str(endpoint.id))
+    assert recovered.exit_code == 0 and "1 messages" in recovered.output
+    db.session.expire_all()
+    assert db.session.get(WebhookMessage, message.id).status is MessageStatus.PENDING
+    other = invoke(app_context, "webhooks", "replay", "--course", "T101", "999999")
+    assert other.exit_code != 0 and "no webhook message 999999 in T101" in other.output
