@@ -159,3 +159,25 @@ def test_a_ta_works_through_the_dashboards_extension_override_regrade_and_export
             overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{name} is {overflow}px wider than the phone"
             check_page(phone, screenshot, f"phone-{name}")
+
+
+def test_an_assignment_nobody_submitted_yet_reads_well(app_context, course, open_page, screenshot) -> None:
+    """The first thing a TA sees of a new assignment: empty charts say so, in words."""
+    person(course, "tess.ta@example.edu", "Tess Assistant", Role.TA)
+    person(course, "nina.none@example.edu", "Nina None", Role.STUDENT)
+    page = open_page()
+    with serve(app_context) as base:
+        page.goto(f"{base}/auth/login")
+        page.get_by_label("Email").fill("tess.ta@example.edu")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("row", name=re.compile(r"\(t1\)")).get_by_role("link", name=re.compile("^Test assignment")).click()
+        assert page.get_by_text("No submissions yet").count() >= 1
+        assert "0 / 1" in page.locator(".kpis").inner_text()
+        check_page(page, screenshot, "dashboard")
+        page.get_by_role("link", name="Students").first.click()
+        assert page.get_by_role("row", name=re.compile("Nina None")).count() == 1
+        page.get_by_label("Show").select_option("late")
+        page.get_by_role("button", name="Filter").click()
+        assert page.get_by_text("No student matches").count() == 1
+        check_page(page, screenshot, "students")
