@@ -367,3 +367,26 @@ def dashboard(assignment: Assignment) -> Dashboard:
                 _cache.pop(next(iter(_cache)))
             _cache[assignment.id] = (version, figures)
     return Dashboard(assignment=assignment, **figures, latency=latency(assignment), queue=queue_now(assignment))
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One assignment at a glance, for the course overview."""
+
+    submitted: int  # students with at least one submission
+    waiting: int  # submissions queued or running now
+
+
+def course_activity(course_id: int) -> tuple[int, dict[int, Activity]]:
+    """The course's number of students, and per assignment who submitted and what waits (two queries)."""
+    students = db.session.scalar(select(func.count(Enrolment.id)).where(
+        Enrolment.course_id == course_id, Enrolment.role == Role.STUDENT)) or 0
+    waiting = Submission.status.in_([SubmissionStatus.QUEUED, SubmissionStatus.RUNNING])
+    rows = db.session.execute(
+        select(Submission.assignment_id, func.count(func.distinct(Submission.user_id)),
+               func.count(Submission.id).filter(waiting))
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .join(Enrolment, (Enrolment.user_id == Submission.user_id) & (Enrolment.course_id == Assignment.course_id))
+        .where(Assignment.course_id == course_id, Enrolment.role == Role.STUDENT)
+        .group_by(Submission.assignment_id)).all()
+    return students, {assignment_id: Activity(submitted, queued) for assignment_id, submitted, queued in rows}

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from app.auth.access import course_view
 from app.auth.forms import RosterImportForm
 from app.models import MessageStatus
-from app.services import access, accounts, password_links, tokens, webhook_endpoints
+from app.services import access, accounts, class_stats, password_links, tokens, webhook_endpoints
 from app.services import roster as rosters
 from app.services.access import Membership
 from app.services.errors import NotFound, ServiceError
@@ -30,8 +30,9 @@ NO_STORE = {"Cache-Control": "no-store"}  # pages that show live set-password li
 @course_view(access.STAFF)
 def course(member: Membership) -> str:
     disabled = webhook_endpoints.disabled_endpoints(member.course) if member.is_instructor else []
+    students, activity = class_stats.course_activity(member.course.id)
     return render_template("staff/course.html", member=member, assignments=access.course_assignments(member),
-                           disabled_webhooks=disabled)
+                           disabled_webhooks=disabled, students=students, activity=activity)
 
 
 @bp.get("/<course_code>/roster")

@@ -136,3 +136,11 @@ def test_a_regrade_dry_run_page_polls_while_running_then_lists_changes_and_commi
     db.session.expire_all()
     assert db.session.get(RegradePreview, preview.id).committed_at is not None
     assert regrades.recent(assignment)[0].id == preview.id
+
+
+def test_the_course_overview_says_who_submitted_each_assignment(app_context, course, classroom, enrol):
+    client = ta_client(app_context, enrol)
+    page = text(get(client, f"/staff/{course.code}/"))
+    t1_row = re.search(r"\(t1\)</span>.*?</tr>", page, re.S).group(0)
+    assert "3 of 4 students" in t1_row  # ada, bob and cy; the TA's own tries would not count
+    assert re.search(r"\(closed\)</span>.*?0 of 4 students", page, re.S)

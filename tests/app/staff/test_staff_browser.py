@@ -77,8 +77,11 @@ def test_a_ta_works_through_the_dashboards_extension_override_regrade_and_export
         page.get_by_label("Email").fill("tess.ta@example.edu")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        # Every test assignment has the same title: the row of t1 (its name is shown beside it).
-        page.get_by_role("row", name=re.compile(r"\(t1\)")).get_by_role("link", name=re.compile("^Test assignment")).click()
+        # The course overview. Every test assignment has the same title: the row of t1 (its name is beside it).
+        t1_row = page.get_by_role("row", name=re.compile(r"\(t1\)"))
+        assert "2 of 3 students" in t1_row.inner_text()
+        check_page(page, screenshot, "course")
+        t1_row.get_by_role("link", name=re.compile("^Test assignment")).click()
 
         # The dashboard: histogram drawn by uPlot, the mistakes chart in words and percentages.
         page.get_by_role("heading", name="Scores that count").wait_for()
