@@ -1,14 +1,17 @@
-"""The staff flow end to end in Chromium, against the app with a real Celery worker grading on
-Redis and PostgreSQL: a TA logs in, finds a student in the table, reads the histogram and the
+"""The staff flow end to end in Chromium, against the service as deployed (gunicorn's sync
+workers) with a real Celery worker grading on Redis and PostgreSQL: a TA logs in, finds a student in the table, reads the histogram and the
 mistakes chart, grants an extension, overrides a score with a comment, runs a regrade dry run
 and downloads both CSVs. Every page: no outside request, no CSP violation, no serious or
 critical axe finding, a screenshot at desktop and phone width (instance/screenshots)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,24 +24,43 @@ from app.services import passwords, people
 from app.services.submissions import submit
 from tests.app.staff.conftest import OUTER_ONLY
 from tests.support.browser import PHONE, assert_accessible, page_log, serve
-from tests.support.servers import CORRECT, ServiceProcess, service_env, worker_command
+from tests.support.servers import CORRECT, ServiceProcess, free_port, service_env, wait_for, worker_command
 from tests.support.waiting import wait_for_worker, wait_until_done
 
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def worker(app_context, database_url, redis_server, assignments_dir, tmp_path) -> Iterator[ServiceProcess]:
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    process = ServiceProcess(worker_command("staff-e2e", concurrency=1),
-                             service_env(database_url, redis_server.url, instance, assignments_dir),
-                             tmp_path / "worker.log").start()
+def _answers(url: str) -> bool:
     try:
-        wait_for_worker("staff-e2e", timeout=90)
-        yield process
+        urllib.request.urlopen(url + "/auth/login", timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def service(app_context, database_url, redis_server, assignments_dir, tmp_path) -> Iterator[str]:
+    """The app as deployed: gunicorn's sync workers and a Celery worker on the test database and
+    broker; yields the base URL."""
+    for name in ("web", "worker"):
+        (tmp_path / name).mkdir()
+    port = free_port()
+    web = ServiceProcess([str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
+                          "2", "--graceful-timeout", "5", "app:create_app()"],
+                         service_env(database_url, redis_server.url, tmp_path / "web", assignments_dir),
+                         tmp_path / "web.log").start()
+    worker = ServiceProcess(worker_command("staff-e2e", concurrency=1),
+                            service_env(database_url, redis_server.url, tmp_path / "worker", assignments_dir),
+                            tmp_path / "worker.log").start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _answers(url) or web.process.poll() is not None, 60, "gunicorn to answer")
+        assert web.process.poll() is None, web.output()
+        wait_for_worker("staff-e2e", timeout=120)
+        yield url
     finally:
-        process.stop()
+        worker.stop()
+        web.stop()
 
 
 def person(course, email: str, name: str, role: Role) -> Any:
@@ -60,7 +82,7 @@ def check_page(page: Any, screenshot: Any, name: str) -> None:
 
 
 def test_a_ta_works_through_the_dashboards_extension_override_regrade_and_exports(
-        app_context, course, worker, open_page, screenshot) -> None:
+        app_context, course, service, open_page, screenshot) -> None:
     person(course, "tess.ta@example.edu", "Tess Assistant", Role.TA)
     wrong = person(course, "walt.wrong@example.edu", "Walt Wrong", Role.STUDENT)
     right = person(course, "rita.right@example.edu", "Rita Right", Role.STUDENT)
@@ -72,7 +94,7 @@ def test_a_ta_works_through_the_dashboards_extension_override_regrade_and_export
     walt_submission = graded[0]
 
     page = open_page()
-    with serve(app_context) as base:
+    with contextlib.nullcontext(service) as base:
         page.goto(f"{base}/auth/login")
         page.get_by_label("Email").fill("tess.ta@example.edu")
         page.get_by_label("Password").fill(PASSWORD)
