@@ -96,6 +96,9 @@ def grant_extension(member: Membership, assignment_id: int, user_id: int) -> Res
         form.due.errors = [*form.due.errors, str(exc)]
         return _student_page(member, found, user_id, extension_form=form, status=422)
     flash(f"{person.name or person.email} now has until {due:%a %d %b %Y, %H:%M} UTC for {found.title}.", "success")
+    if due <= dt.datetime.now(dt.UTC):
+        flash("That date has already passed: it only changes how late earlier submissions count (after a regrade).",
+              "warning")
     return redirect(url_for("staff.student", course_code=member.course.code, assignment_id=found.id, user_id=person.id))
 
 

@@ -64,6 +64,8 @@ def test_a_ta_grants_and_revokes_an_extension(app_context, course, classroom, en
     assert extension.granted_by.email == "pat.ta@example.edu"
     shown = text(get(client, page))
     assert "Revoke the extension" in shown and "2031-03-04T05:06:00Z" in shown
+    past = post_form(client, page + "/extension", {"due": "2020-01-01T00:00"}, page=page)
+    assert past.status_code == 302 and "already passed" in text(get(client, page))
     assert post_form(client, page + "/extension/revoke", {}, page=page).status_code == 302
     db.session.expire_all()
     assert deadlines.extension_of(assignment, dee) is None
