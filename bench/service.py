@@ -208,7 +208,7 @@ def run_service(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             wait_for_workers(args.workers + (1 if args.faults else 0))
             if args.faults:
                 return faults.measure_under_faults(stack, args, Load())
-            return measure(app, args)
+            return measure(app, args, stack)
     finally:
         stack.stop()
 
@@ -283,7 +283,31 @@ class Load:
         return [c for (c,) in db.session.execute(select(Submission.grade_count).where(Submission.id.in_(ids)))]
 
 
-def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
+def drain(stack: Stack, load: Load, args: argparse.Namespace) -> dict[str, Any]:
+    """The service's own throughput: a backlog of `args.burst` distinct submissions,
+    uploaded while the grading workers are stopped, then drained by freshly started
+    ones. Live, with the uploads arriving during the grading, throughput can be no
+    higher than the load generator's upload rate; from a backlog it is what the
+    workers, the broker and the database sustain."""
+    from app.models import SubmissionStatus
+
+    workers = [name for name in stack.running if name.startswith("worker")]
+    for name in workers:
+        stack.running[name].terminate()  # a warm shutdown: nothing is claimed at this point
+    for name in workers:
+        stack.running[name].wait(60)
+    ids = [load.upload(10_000 + index) for index in range(args.burst)]
+    for name in workers:
+        stack.restart(name)
+    rows = load.poll(ids, args.timeout, interval=0.5)
+    graded = [r for r in rows if r.status is SubmissionStatus.GRADED]
+    span = (max(r.graded_at for r in graded) - min(r.started_at for r in graded)).total_seconds() if graded else 0
+    counts = load.grade_counts(ids)
+    return {"drain_graded": len(graded), "drain_throughput": len(graded) / span if span else 0.0,
+            "drain_exactly_once": len(counts) == args.burst and all(c == 1 for c in counts)}
+
+
+def measure(app: Any, args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
     from app.models import SubmissionStatus
 
     load = Load()
@@ -308,7 +332,7 @@ def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
     span = (max(r.graded_at for r in graded) - min(r.submitted_at for r in rows)).total_seconds() if graded else 0
     grading_ms = [(r.graded_at - r.started_at).total_seconds() * 1000 for r in graded]
     counts = load.grade_counts(ids)
-    return {
+    result = {
         "light_p50": statistics.median(light), "light_p95": percentile(light, 95),
         "burst": args.burst, "graded": len(graded), "errors": sum(r.status is SubmissionStatus.ERROR for r in rows),
         "exactly_once": len(counts) == args.burst and all(c == 1 for c in counts),
@@ -321,6 +345,7 @@ def measure(app: Any, args: argparse.Namespace) -> dict[str, Any]:
         "cpu_ms_per_submission": {kind: seconds * 1000 / args.burst for kind, seconds in cpu.items()},
         "correct_scores": sorted({r.score for r in graded if r.code.startswith(sources[0].decode().rstrip())}),
     }
+    return {**result, **drain(stack, load, args)}  # after: it drops the session these rows belong to
 
 
 def run_in_scratch(args: argparse.Namespace) -> dict[str, Any]:
@@ -389,21 +414,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {after['throughput']:.1f} submissions/s ({after['mean_ms']:.1f} ms each)", flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     engine_rate = (before["throughput"] + after["throughput"]) / 2
-    ratio = result["throughput"] / engine_rate if engine_rate else 0.0
+    ratio = result["drain_throughput"] / engine_rate if engine_rate else 0.0
+    live = result["throughput"] / engine_rate if engine_rate else 0.0
     print(f"  light load  submit->graded  p50 {result['light_p50']:.0f} ms  p95 {result['light_p95']:.0f} ms"
           f"   (target p50 <= 250 ms: {'met' if result['light_p50'] <= 250 else 'MISSED'})")
     print(f"  burst       submit->graded  p50 {result['burst_p50']:.0f} ms  p95 {result['burst_p95']:.0f} ms;"
           f" accepted {result['submit_rate']:.0f} submissions/s; grading itself {result['grading_ms']:.0f} ms median")
-    print(f"  throughput  {result['throughput']:.1f} submissions/s = {ratio:.0%} of the engine alone"
-          f" ({engine_rate:.1f}/s, mean of before and after)"
-          f"   (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'})")
+    print(f"  throughput  {result['drain_throughput']:.1f} submissions/s draining a backlog of {args.burst} ="
+          f" {ratio:.0%} of the engine alone ({engine_rate:.1f}/s, mean of before and after)"
+          f"   (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'}); graded {result['drain_graded']}/{args.burst},"
+          f" exactly once {'YES' if result['drain_exactly_once'] else 'NO'}")
+    print(f"              {result['throughput']:.1f} submissions/s live (= {live:.0%}), the uploads arriving at"
+          f" {result['submit_rate']:.0f}/s during the grading: no more than the load generator's rate")
     print(f"  graded {result['graded']}/{result['burst']}, errors {result['errors']}, graded twice "
           f"{result['graded_twice']}, never graded {result['never_graded']}: exactly once "
           f"{'YES' if result['exactly_once'] else 'NO'}; scores of the correct file {result['correct_scores']}")
     print("  CPU per submission during the burst (ms, all processes of each kind):")
     for kind, ms in sorted(result["cpu_ms_per_submission"].items(), key=lambda item: -item[1]):
         print(f"    {ms:6.1f}  {kind}")
-    return 0 if result["exactly_once"] else 1
+    return 0 if result["exactly_once"] and result["drain_exactly_once"] else 1
 
 
 if __name__ == "__main__":
