@@ -87,8 +87,9 @@ def disabled_endpoints(course: Course) -> list[WebhookEndpoint]:
 
 
 def get_endpoint(course: Course, endpoint_id: int, lock: bool = False) -> WebhookEndpoint:
-    """The course's endpoint; `lock` holds its row until the commit, so a concurrent delete waits."""
-    endpoint = db.session.get(WebhookEndpoint, endpoint_id, with_for_update=lock or None)
+    """The course's endpoint; `lock` holds its row until the commit (FOR NO KEY UPDATE: a concurrent
+    delete waits, the outbox's reads of it do not)."""
+    endpoint = db.session.get(WebhookEndpoint, endpoint_id, with_for_update={"key_share": True} if lock else None)
     if endpoint is None or endpoint.course_id != course.id:
         raise NotFound(f"no webhook endpoint {endpoint_id} in {course.code}")
     return endpoint

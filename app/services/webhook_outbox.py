@@ -34,10 +34,15 @@ from app.services.webhook_events import EVENTS, GRADE_UPDATED, ags_progress
 
 DELIVER_TASK = "worker.tasks.deliver_webhook"
 
+# FOR KEY SHARE (PostgreSQL): an endpoint being deleted meanwhile either waits for this
+# transaction or is not read at all, so the message rows inserted for it can never break their
+# foreign key and fail the change that emits them (a grade, a submission). Edits of an endpoint
+# (FOR NO KEY UPDATE) do not wait on it.
 ENABLED_ENDPOINTS = (select(WebhookEndpoint)
                      .where(WebhookEndpoint.course_id == bindparam("course_id"),
                             WebhookEndpoint.state == EndpointState.ENABLED)
-                     .order_by(WebhookEndpoint.id))
+                     .order_by(WebhookEndpoint.id)
+                     .with_for_update(read=True, key_share=True))
 
 
 def subscribed(course_id: int, event_type: str) -> list[WebhookEndpoint]:

@@ -186,3 +186,26 @@ def test_a_staff_override_of_the_counted_score_is_grade_updated(endpoint, studen
     overrides.set_override(db.session.get(Submission, latest), None, "override taken back", by=staff)
     back = payload(messages("grade.updated")[-1])["data"]
     assert (back["submission_id"], back["score_given"], back["reason"]) == (latest, 5.0, "override")
+
+
+def test_an_endpoint_deleted_while_its_event_is_recorded_waits_for_it(endpoint, student, course):
+    """Otherwise the delete could commit between reading the endpoint and inserting its message,
+    and the message's foreign key would fail the submission (or the grade) itself."""
+    from sqlalchemy import delete, text
+    from sqlalchemy.exc import OperationalError
+
+    from app.models import WebhookEndpoint
+
+    endpoint_id = endpoint.id
+    # Between reading the subscribers and inserting their messages: no message row holds it yet.
+    assert [e.id for e in webhook_outbox.subscribed(course.id, "submission.received")] == [endpoint_id]
+    with db.engine.connect() as other:
+        other.execute(text("SET lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            other.execute(delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
+        other.rollback()
+    submissions.stage(student, "T101", "t1", CORRECT.encode(), "a.py")
+    db.session.commit()
+    assert [m.event_type for m in messages()] == ["submission.received"]
+    webhook_endpoints.delete(course, endpoint_id)  # now it goes, with its messages
+    assert messages() == []
