@@ -73,3 +73,43 @@ def test_a_dry_run_that_cannot_load_the_assignment_fails_visibly(course, classro
         path.write_text(original)
     db.session.expire_all()
     assert "no_such_problem" in db.session.get(type(preview), preview.id).error
+
+
+def test_a_whole_assignment_regrade_through_a_real_worker_keeps_overrides(course, enrol, database_url, redis_server,
+                                                                         assignments_dir, tmp_path):
+    from app.models import RegradePreview
+    from app.services.submissions import submit
+    from tests.support.servers import ServiceProcess, service_env, wait_for, worker_command
+    from tests.support.waiting import rows, wait_for_worker, wait_until_done
+
+    lou, ada = enrol("lou@example.edu", name="Lou Late"), enrol("ada@example.edu", name="Ada Early")
+    ids = [submit(student, course.code, "penalised", CORRECT.encode(), "hw.py").id for student in (lou, ada)]
+    (tmp_path / "instance").mkdir()
+    worker = ServiceProcess(worker_command("regrade-w1", concurrency=1),
+                            service_env(database_url, redis_server.url, tmp_path / "instance", assignments_dir),
+                            tmp_path / "worker.log").start()
+    try:
+        wait_for_worker("regrade-w1", timeout=90)
+        lou_row, ada_row = wait_until_done(ids, timeout=120)
+        assert (lou_row.score, ada_row.score) == (20.0, 20.0), worker.output()[-2000:]
+        overrides.set_override(ada_row, 22, "partial credit agreed in office hours", by=lou)
+        deadlines.grant_extension(course.code, "penalised", lou.email, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+
+        penalised = assignments.get_assignment(course.code, "penalised")
+        preview_id = regrades.request_preview(penalised, lou).id
+
+        def finished() -> bool:
+            db.session.rollback()
+            return db.session.get(RegradePreview, preview_id).status in ("done", "failed")
+
+        wait_for(finished, 120, "the dry run")
+        preview = db.session.get(RegradePreview, preview_id)
+        assert preview.status == "done", (preview.error, worker.output()[-2000:])
+        assert [(c["email"], c["old"], c["new"]) for c in preview.changes] == [("lou@example.edu", 20.0, 25.0)]
+        assert regrades.commit(preview) == 2
+        wait_for(lambda: all(r.grade_count == 2 for r in rows(ids)), 120, "the regrade")
+        lou_row, ada_row = rows(ids)
+        assert (lou_row.score, lou_row.late_days) == (25.0, 0)  # the extension applied
+        assert (ada_row.score, ada_row.override_score, ada_row.effective_score) == (20.0, 22.0, 22.0)
+    finally:
+        worker.stop()
