@@ -225,11 +225,16 @@ def deliver(message_id: int, resolver: Resolver = webhook_targets.resolve) -> st
         _fail(message, f"not sent: the endpoint is disabled ({endpoint.disabled_reason or 'by staff'})", now)
         db.session.commit()
         return "failed"
-    headers = webhook_signing.headers(message.msg_id, message.body, signing_secrets(endpoint, now))
-    answer = send(endpoint.url, message.body, headers, config["WEBHOOK_TIMEOUT"], config["WEBHOOK_ALLOW_PRIVATE"],
-                  resolver)
+    url, body = endpoint.url, message.body
+    headers = webhook_signing.headers(message.msg_id, body, signing_secrets(endpoint, now))
+    db.session.rollback()  # no transaction stays open while the receiver takes its time
+    answer = send(url, body, headers, config["WEBHOOK_TIMEOUT"], config["WEBHOOK_ALLOW_PRIVATE"], resolver)
     done = utcnow()
-    db.session.add(WebhookAttempt(message_id=message.id, number=message.attempts, attempted_at=now, url=endpoint.url,
+    message = db.session.get(WebhookMessage, message_id)
+    if message is None:
+        return "skipped"  # deleted with its endpoint meanwhile
+    endpoint = message.endpoint
+    db.session.add(WebhookAttempt(message_id=message.id, number=message.attempts, attempted_at=now, url=url,
                                   status_code=answer.status_code, latency_ms=answer.latency_ms,
                                   response_excerpt=answer.excerpt, error=answer.error, success=answer.success))
     if answer.success:

@@ -139,6 +139,23 @@ def test_a_receiver_back_up_gets_its_backlog_now_not_at_the_next_retry(course, h
     assert {r.msg_id for r in receiver.requests} == {m.msg_id for m in [*waiting, fresh]}
 
 
+def test_an_endpoint_deleted_during_an_attempt_ends_it_quietly(course, hook, receiver):
+    from sqlalchemy import delete
+
+    message = send_test_message(course, hook)
+    message_id, endpoint_id = message.id, hook.id
+
+    def resolve_while_deleted(host: str, port: int) -> list:
+        with db.engine.begin() as other:  # another request deletes the endpoint meanwhile
+            other.execute(delete(WebhookAttempt))
+            other.execute(delete(WebhookMessage).where(WebhookMessage.endpoint_id == endpoint_id))
+            other.execute(delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id))
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    assert webhook_delivery.deliver(message_id, resolver=resolve_while_deleted) == "skipped"
+    assert len(receiver.requests) == 1  # it was on its way; nothing is recorded for a message that is gone
+
+
 def test_410_disables_the_endpoint_and_its_other_messages_fail_unsent(course, hook, receiver):
     receiver.respond = lambda got: (410, {}, b"gone")
     first, second = send_test_message(course, hook), send_test_message(course, hook)
