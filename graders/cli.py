@@ -12,12 +12,14 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graders import __version__
-from graders.assignment import Assignment, AssignmentError, ad_hoc
-from graders.problem import all_problems, get_problem
-from graders.runner import Runner
 from graders.submission import SubmissionError, read_submission
+
+if TYPE_CHECKING:
+    from graders.assignment import Assignment
+    from graders.runner import Runner
 
 EXIT_FULL, EXIT_SHORT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # what a shell reports for SIGINT and SIGPIPE
@@ -67,7 +69,9 @@ def shown(path: Path) -> str:
 
 
 def _assignment_for(args: argparse.Namespace, source: str, path: Path, fixed: Assignment | None) -> Assignment:
+    from graders.assignment import ad_hoc
     from graders.engine import detect_problems, inspect_source
+    from graders.problem import all_problems
 
     if fixed is not None:
         return fixed
@@ -84,7 +88,9 @@ def _assignment_for(args: argparse.Namespace, source: str, path: Path, fixed: As
 
 def _fixed_assignment(args: argparse.Namespace) -> Assignment | None:
     """The assignment every file is graded against, when the flags name one."""
+    from graders.assignment import AssignmentError, ad_hoc
     from graders.catalogue import Catalogue
+    from graders.problem import get_problem
 
     if args.assignment and args.problem:
         raise UsageError("use --assignment or --problem, not both")
@@ -143,6 +149,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _problems(args: argparse.Namespace) -> int:
+    from graders.problem import all_problems
+
     problems = sorted(all_problems(), key=lambda p: p.id)
     if args.json:
         print(json.dumps([{"id": p.id, "title": p.title, "signature": p.signature, "statement": p.statement.strip()}
@@ -162,8 +170,10 @@ def _selftest(args: argparse.Namespace) -> int:
 
 def _warm(args: argparse.Namespace) -> int:
     from graders import reference_store
+    from graders.assignment import AssignmentError, ad_hoc
     from graders.catalogue import Catalogue
     from graders.preparation import warm
+    from graders.problem import all_problems
 
     catalogue = Catalogue()
     try:
@@ -226,8 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    # Everything inside the try, argument parsing and the engine's imports included: a
+    # Ctrl-C or a closed pipe at any point ends with a line, never a traceback.
     try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit:
+            sys.stdout.flush()  # --version and --help: a closed pipe fails here, not at exit
+            raise
         code = args.handler(args)
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return code
