@@ -2,7 +2,7 @@
 
     web      gunicorn serving app:create_app() on http://127.0.0.1:5000
     grading  celery worker on the `grading` queue (the sandboxed engine)
-    services celery worker on `webhooks` and `maintenance` (the sweeper; webhook delivery to come)
+    services celery worker on `webhooks` and `maintenance` (webhook delivery and the sweepers)
     beat     celery beat (schedules the sweeper)
 
 With no DATABASE_URL / REDIS_URL it needs no server: SQLite and a filesystem broker under

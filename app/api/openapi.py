@@ -51,6 +51,8 @@ def webhooks_section() -> dict[str, Any]:
             "responses": {
                 "2XX": {"description": "Received. Anything else (a redirect included) is retried with back-off."},
                 "410": {"description": "Gone: the endpoint is disabled and nothing more is sent."},
+                "429": {"description": "Too many: retried no sooner than its Retry-After (seconds or an HTTP date)."},
+                "503": {"description": "Unavailable: retried no sooner than its Retry-After."},
             },
         }}
     return section
