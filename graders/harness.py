@@ -420,6 +420,16 @@ def _call_torch_function(cls: Any, args: list[Any]) -> tuple[dict[str, Any], dic
     return {"forward": y, "backward": gx}, {"gradcheck": gradcheck}
 
 
+def _queued() -> float:
+    """Seconds this process has spent runnable but waiting for a CPU (0 if the kernel keeps
+    no scheduler statistics)."""
+    try:
+        with open("/proc/self/schedstat", "rb") as handle:
+            return int(handle.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _emit(out: BinaryIO, header: dict[str, Any], blobs: list[bytes] = (), *, flush: bool = False) -> None:
     """Queue one wire message (the layout of wire.write_message). Flushing only
     before student code runs and at the end wakes the runner half as often,
@@ -468,7 +478,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
         key = call["key"]
         # The CPU time used so far: the runner judges a call by the CPU it used, not the wall
         # clock, so a loaded machine never makes an honest call look like an infinite loop.
-        _emit(out, {"event": "begin", "key": key, "cpu": time.process_time()}, flush=True)
+        _emit(out, {"event": "begin", "key": key, "cpu": time.process_time(), "queued": _queued()}, flush=True)
         function = namespace.get(call["function"])
         if function is None:
             _emit(out, {"event": "result", "key": key, "status": "missing_function"})

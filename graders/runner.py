@@ -29,10 +29,21 @@ from graders import wire
 from graders.harness import HarnessKind
 
 CALL_TIMEOUT = 2.0  # seconds of CPU time per call (and for loading the module)
-# The wall-clock backstop, as a multiple of CALL_TIMEOUT: a call is stopped when it has used
-# CALL_TIMEOUT of CPU, or this many times CALL_TIMEOUT of wall time (a call that sleeps or
-# waits), whichever comes first. Without a CPU reading, the wall clock alone decides.
+# A call is stopped once it has used CALL_TIMEOUT of CPU, or has waited WALL_BACKSTOP times
+# that long (sleeping, reading, blocked: wall time neither on a CPU nor queued for one, so a
+# busy machine never counts against it), or has run HARD_LIMIT times that long by the wall
+# clock whatever it did. Without a reading of the process, the wall clock alone decides.
 WALL_BACKSTOP = 5.0
+HARD_LIMIT = 30.0
+
+
+@dataclass(frozen=True)
+class ProcessClock:
+    """What the kernel says a process used: CPU seconds (all its threads) and seconds its
+    main thread spent runnable but waiting for a CPU (0 where the kernel does not say)."""
+
+    cpu: float
+    queued: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -171,9 +182,9 @@ class JobCollector:
     """
 
     def __init__(self, job: Job, startup_allowance: float = 0.0,
-                 cpu_probe: Callable[[], float | None] | None = None) -> None:
+                 cpu_probe: Callable[[], ProcessClock | None] | None = None) -> None:
         self.job = job
-        # CPU seconds used by the job's process so far, read by the trusted side (None: unknown).
+        # What the job's process used so far, read by the trusted side (None: unknown).
         self.cpu_probe = cpu_probe
         self.keys = [call.key for call in job.calls]
         self.reader = wire.MessageReader()
@@ -189,14 +200,17 @@ class JobCollector:
         self.started = time.monotonic()
         start = self.started + startup_allowance
         # However many "begin" messages a child sends, the job as a whole ends here.
-        backstop = WALL_BACKSTOP if cpu_probe is not None else 1.0
-        self.hard_due = start + job.call_timeout * backstop * (len(job.calls) + 1)
+        per_call = HARD_LIMIT if cpu_probe is not None else 1.0
+        self.hard_due = start + job.call_timeout * per_call * (len(job.calls) + 1)
         self.budget_due = start + max(job.budget.left, 0.0) if job.budget is not None else math.inf
         self.hard_due = min(self.hard_due, self.budget_due)
         self.due = min(start + job.call_timeout, self.hard_due)
         self.call_started = start  # when the running call (or the load) began, by our clock
-        self.cpu_base = 0.0  # the child's CPU time then, as it reported it (its own business)
-        self.stopped_for = ""  # "cpu" or "wall": why the running call was stopped
+        # The child's CPU and queued time then, as it reported them (its own business: a
+        # forged reading can only buy it what it could get by sleeping, up to the limits).
+        self.cpu_base = 0.0
+        self.queued_base = 0.0
+        self.stopped_for = ""  # "cpu", "wait" or "wall": why the running call was stopped
 
     def feed(self, data: bytes) -> bool:
         """Take bytes from the child. False once it has sent more than allowed or
@@ -239,11 +253,8 @@ class JobCollector:
                 return f"a second result for {key}"
             if event == "begin":
                 self.current = key
-                cpu = header.get("cpu")
-                # The child's own reading: a forged one can only buy it time up to the wall
-                # backstop, which a call that sleeps gets anyway.
-                if isinstance(cpu, (int, float)) and not isinstance(cpu, bool) and 0 <= cpu < 1e9:
-                    self.cpu_base = float(cpu)
+                self.cpu_base = _seconds(header.get("cpu"), self.cpu_base)
+                self.queued_base = _seconds(header.get("queued"), self.queued_base)
             else:
                 self.results[key] = _call_result(key, header, message.blobs)
                 self.current = None
@@ -258,23 +269,31 @@ class JobCollector:
 
     def overdue(self) -> bool:
         """At `due`: whether to stop the child now. A call is stopped once it has used
-        `call_timeout` seconds of CPU, or WALL_BACKSTOP times that of wall time; until
+        `call_timeout` seconds of CPU, or waited WALL_BACKSTOP times that (time neither on
+        a CPU nor queued for one), or run HARD_LIMIT times that by the wall clock; until
         then, a call slowed down by a busy machine gets its deadline moved on."""
         now = time.monotonic()
         if now >= self.hard_due or self.cpu_probe is None:
             return True
-        backstop = self.call_started + self.job.call_timeout * WALL_BACKSTOP
-        if now >= backstop:
+        limit = self.job.call_timeout
+        elapsed = now - self.call_started
+        if elapsed >= limit * HARD_LIMIT:
             self.stopped_for = "wall"
             return True
-        cpu = self.cpu_probe()
-        if cpu is None:
+        reading = self.cpu_probe()
+        if reading is None:
             return True
-        used = cpu - self.cpu_base
-        if used >= self.job.call_timeout:
+        used = max(reading.cpu - self.cpu_base, 0.0)
+        if used >= limit:
             self.stopped_for = "cpu"
             return True
-        self.due = min(now + max(self.job.call_timeout - used, 0.05), backstop, self.hard_due)
+        waited = elapsed - used - max(reading.queued - self.queued_base, 0.0)
+        if waited >= limit * WALL_BACKSTOP:
+            self.stopped_for = "wait"
+            return True
+        # The earliest either limit can be reached from here.
+        step = max(min(limit - used, limit * WALL_BACKSTOP - waited), 0.05)
+        self.due = min(now + step, self.call_started + limit * HARD_LIMIT, self.hard_due)
         return False
 
     def finish(self, ending: Ending, returncode: int | None = None, sandbox_failure: str = "") -> JobResult:
@@ -317,9 +336,11 @@ class JobCollector:
             limit = self.job.call_timeout
             if self.stopped_for == "cpu":
                 return "timeout", f"used more than {limit:g} s of CPU time: an infinite loop?"
+            if self.stopped_for == "wait":
+                return "timeout", (f"waited more than {limit * WALL_BACKSTOP:g} s without computing "
+                                   "(time.sleep? input()? a lock?)")
             if self.stopped_for == "wall":
-                return "timeout", (f"ran longer than {limit * WALL_BACKSTOP:g} s while using little CPU: it was "
-                                   "waiting (time.sleep? input()? a lock?)")
+                return "timeout", f"ran longer than {limit * HARD_LIMIT:g} s: an infinite loop?"
             return "timeout", f"ran longer than {limit:g} s: an infinite loop?"
         if ending is Ending.TOO_MUCH_OUTPUT:
             if self.protocol_error:
@@ -459,7 +480,7 @@ class SubprocessRunner:
                 except ProcessLookupError:
                     pass
 
-            result = collect(read_fd, JobCollector(job, startup, lambda: process_cpu_seconds(process.pid)),
+            result = collect(read_fd, JobCollector(job, startup, lambda: process_clock(process.pid)),
                              kill, process.wait)
             kill()  # whatever the child left running in its group goes too
             return result
@@ -468,9 +489,17 @@ class SubprocessRunner:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def process_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a live process (all its threads), from the kernel; None if
-    it is gone. /proc/<pid>/stat shows these fields to any uid, even for a non-dumpable process."""
+def _seconds(value: Any, default: float) -> float:
+    """A reading the child sent: a plain, finite, non-negative number of seconds, or `default`."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e9:
+        return float(value)
+    return default
+
+
+def process_clock(pid: int) -> ProcessClock | None:
+    """A live process's CPU time (user + system, all threads: /proc/<pid>/stat) and its main
+    thread's time queued for a CPU (/proc/<pid>/schedstat); None if it is gone. Both files
+    show these numbers to any uid, even for a process that is not dumpable."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             data = handle.read()
@@ -478,6 +507,12 @@ def process_cpu_seconds(pid: int) -> float | None:
         return None
     fields = data[data.rfind(b")") + 2:].split()  # after the command name, which may hold spaces
     try:
-        return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat
+        cpu = (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat
     except (IndexError, ValueError):
         return None
+    try:
+        with open(f"/proc/{pid}/schedstat", "rb") as handle:
+            queued = int(handle.read().split()[1]) / 1e9  # ns runnable but not running
+    except (OSError, IndexError, ValueError):
+        queued = 0.0  # the kernel keeps no scheduler statistics: waiting is then judged generously
+    return ProcessClock(cpu, queued)

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 
-from graders.runner import Ending, Job, JobCollector, JobResult, process_cpu_seconds
+from graders.runner import Ending, Job, JobCollector, JobResult, ProcessClock, process_clock
 from graders.sandbox import seccomp_filter
 from graders.sandbox.cgroup import SandboxCgroup
 from graders.sandbox.errors import SandboxUnavailable
@@ -263,19 +263,20 @@ class WarmParent:
         result.disturbed = reason
         return result
 
-    def _children_cpu(self) -> float | None:
-        """CPU seconds of the warm parent's children: the job's child, plus the spare one
-        forked for the next job, which has not run anything (its counters start at its fork).
-        Read from the host's /proc, only when a call is past its first deadline."""
+    def _children_cpu(self) -> ProcessClock | None:
+        """What the warm parent's children used: the job's child, plus the spare one forked
+        for the next job, which has not run anything (its counters start at its fork).
+        Read from the host's /proc, only when a call is past a deadline."""
         if self.process is None:
             return None
         parent = self.inner_parent or _children_of(self.process.pid)[:1]
         if not parent:
             return None
         self.inner_parent = parent
-        readings = [process_cpu_seconds(pid) for pid in _children_of(parent[0])]
-        known = [reading for reading in readings if reading is not None]
-        return sum(known) if known else None
+        readings = [reading for reading in map(process_clock, _children_of(parent[0])) if reading is not None]
+        if not readings:
+            return None
+        return ProcessClock(sum(r.cpu for r in readings), sum(r.queued for r in readings))
 
     def _oom_killed(self) -> bool:
         """Whether the cgroup's out-of-memory killer struck since we last looked."""

@@ -319,32 +319,46 @@ def _cpu_job(calls: int = 2) -> Job:
                allowed=frozenset(), call_timeout=2.0)
 
 
-def test_a_call_past_its_wall_deadline_with_little_cpu_gets_more_time_up_to_the_backstop(monkeypatch):
+def _clocked(monkeypatch, calls: int = 2):
     from graders import runner
 
-    clock = {"now": 1000.0, "cpu": 0.0}
+    clock = {"now": 1000.0, "cpu": 0.0, "queued": 0.0}
     monkeypatch.setattr(runner.time, "monotonic", lambda: clock["now"])
-    collector = JobCollector(_cpu_job(), 0.0, lambda: clock["cpu"])
-    assert collector.feed(_message({"event": "loaded"}) + _message({"event": "begin", "key": "sigmoid/0", "cpu": 0.1}))
-    clock["now"], clock["cpu"] = 1002.0, 0.6  # 2 s of wall, 0.5 s of CPU: a starved call
+    collector = JobCollector(_cpu_job(calls), 0.0, lambda: runner.ProcessClock(clock["cpu"], clock["queued"]))
+    return clock, collector
+
+
+def test_a_call_starved_of_cpu_gets_its_deadline_moved_on(monkeypatch):
+    clock, collector = _clocked(monkeypatch)
+    begin = _message({"event": "begin", "key": "sigmoid/0", "cpu": 0.1, "queued": 0.2})
+    assert collector.feed(_message({"event": "loaded"}) + begin)
+    clock.update(now=1002.0, cpu=0.6, queued=1.7)  # 2 s of wall: 0.5 s computing, 1.5 s queued for a CPU
     assert not collector.overdue()
-    assert collector.due == pytest.approx(1003.5)  # what is left of its 2 s of CPU
-    clock["now"], clock["cpu"] = 1009.9, 1.9
+    assert collector.due == pytest.approx(1003.5)  # what is left of its 2 s of CPU comes first
+    clock.update(now=1040.0, cpu=1.9, queued=38.0)  # a very busy machine: still not the call's fault
     assert not collector.overdue()
-    clock["now"] = 1010.0  # 5 x 2 s of wall: the backstop, whatever the CPU says
+    clock["now"] = 1060.0  # 30 x 2 s by the wall clock: stopped whatever the readings say
     assert collector.overdue() and collector.stopped_for == "wall"
+
+
+def test_a_call_that_waits_is_stopped_after_ten_seconds_of_waiting(monkeypatch):
+    clock, collector = _clocked(monkeypatch)
+    assert collector.feed(_message({"event": "loaded"}) + _message({"event": "begin", "key": "sigmoid/0", "cpu": 0.1}))
+    clock.update(now=1002.0, cpu=0.1)
+    assert not collector.overdue()
+    assert collector.due == pytest.approx(1002.0 + 2.0)  # its CPU limit could be reached first
+    clock.update(now=1009.9)
+    assert not collector.overdue()
+    clock.update(now=1010.0)  # 10 s neither computing nor queued
+    assert collector.overdue() and collector.stopped_for == "wait"
     result = collector.finish(Ending.TIMED_OUT, -9)
-    assert "waiting" in result.calls["sigmoid/0"].message
+    assert "waited more than 10 s" in result.calls["sigmoid/0"].message
 
 
 def test_a_call_that_used_its_cpu_time_is_stopped_and_told_so(monkeypatch):
-    from graders import runner
-
-    clock = {"now": 1000.0, "cpu": 0.0}
-    monkeypatch.setattr(runner.time, "monotonic", lambda: clock["now"])
-    collector = JobCollector(_cpu_job(), 0.0, lambda: clock["cpu"])
+    clock, collector = _clocked(monkeypatch)
     assert collector.feed(_message({"event": "loaded"}) + _message({"event": "begin", "key": "sigmoid/0", "cpu": 0.1}))
-    clock["now"], clock["cpu"] = 1002.0, 2.1
+    clock.update(now=1002.0, cpu=2.1)
     assert collector.overdue() and collector.stopped_for == "cpu"
     assert "2 s of CPU time" in collector.finish(Ending.TIMED_OUT, -9).calls["sigmoid/0"].message
 
@@ -361,17 +375,14 @@ def test_without_a_cpu_reading_the_wall_clock_decides(monkeypatch):
         clock["now"] = 1000.0
 
 
-def test_a_forged_cpu_reading_buys_no_more_than_the_backstop(monkeypatch):
-    from graders import runner
-
-    clock = {"now": 1000.0, "cpu": 50.0}
-    monkeypatch.setattr(runner.time, "monotonic", lambda: clock["now"])
-    collector = JobCollector(_cpu_job(), 0.0, lambda: clock["cpu"])
-    forged = _message({"event": "begin", "key": "sigmoid/0", "cpu": 1e8})  # "I have used nothing yet"
+def test_forged_readings_buy_no_more_than_the_limits(monkeypatch):
+    clock, collector = _clocked(monkeypatch)
+    clock.update(cpu=50.0, queued=0.0)
+    forged = _message({"event": "begin", "key": "sigmoid/0", "cpu": 1e8, "queued": -5.0})  # "I used nothing"
     assert collector.feed(_message({"event": "loaded"}) + forged)
-    clock["now"] = 1009.0
+    clock["now"] = 1009.9
     assert not collector.overdue()
-    clock["now"] = 1010.0
-    assert collector.overdue()
-    # and the job as a whole never outlives (calls + 1) x the backstop
-    assert collector.hard_due <= 1000.0 + 3 * 10.0
+    clock["now"] = 1010.0  # it did not compute (by its own account) and was not queued: waiting
+    assert collector.overdue() and collector.stopped_for == "wait"
+    # and the job as a whole never outlives (calls + 1) x 30 x 2 s
+    assert collector.hard_due <= 1000.0 + 3 * 60.0

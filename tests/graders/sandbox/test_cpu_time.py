@@ -1,22 +1,20 @@
 """No "infinite loop?" for the honest on a busy machine: a call is judged by the CPU
-time it used, with a generous wall-clock backstop. The machine is made busy for real:
+time it used and by the time it waited (neither computing nor queued for a CPU), with a
+generous wall-clock limit. The machine is made busy for real:
 the sandbox's processes are pinned to one CPU next to busy processes, each in a session of
 its own, so each call gets about a tenth of that CPU or less."""
 
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
-from graders import runner as runner_module
 from graders.assignment import ad_hoc
 from graders.engine import grade_source
 from graders.problem import get_problem
-from graders.runner import CALL_TIMEOUT
 from graders.sandbox import SandboxRunner
-from graders.sandbox.parent import _children_of
+from graders.sandbox.parent import WarmParent, _children_of
 from tests.graders.sandbox.conftest import HOSTILE
 
 BURN = 0.25  # CPU seconds of honest work per call: far below CALL_TIMEOUT, over it in wall time when starved
@@ -111,44 +109,40 @@ def starved(torch_warm_sandbox):
             process.wait()
 
 
-def _grade(runner: SandboxRunner, starve, source: str, problem: str, nice: int | None = None) -> tuple[dict, float]:
+def _grade(runner: SandboxRunner, starve, source: str, problem: str, nice: int | None = None) -> dict:
     starve(nice)
-    began = time.monotonic()
-    document = grade_source(source, ad_hoc([get_problem(problem)]), runner=runner)
-    return document["problems"][0], time.monotonic() - began
+    return grade_source(source, ad_hoc([get_problem(problem)]), runner=runner)["problems"][0]
 
 
 def test_a_slow_honest_call_on_a_starved_cpu_keeps_full_marks(torch_warm_sandbox, starved, monkeypatch):
-    problem, seconds = _grade(torch_warm_sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
+    problem = _grade(torch_warm_sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
     messages = [c["message"] for c in problem["checks"] if not c["passed"]]
     assert problem["score"] == problem["max_score"], messages
-    assert seconds > 2 * CALL_TIMEOUT  # it really was starved: 4 calls of 0.25 s CPU each
-    # The control: judged by the wall clock alone (no backstop beyond the limit), the same
-    # honest file on the same starved CPU is told it loops forever.
-    monkeypatch.setattr(runner_module, "WALL_BACKSTOP", 1.0)
-    problem, _ = _grade(torch_warm_sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
+    # The control, which shows the CPU really was starved (tests assert no wall-clock times):
+    # judged by the wall clock alone (no reading of the process), the same honest file on the
+    # same starved CPU is told it loops forever.
+    monkeypatch.setattr(WarmParent, "_children_cpu", lambda self: None)
+    problem = _grade(torch_warm_sandbox, starved, SLOW_BUT_HONEST, "sigmoid")
     assert problem["diagnosis"] == "timeout"
 
 
 def test_legendre_p3_in_the_torch_sandbox_on_a_starved_cpu_keeps_full_marks(torch_warm_sandbox, starved):
     # legendre_p3's calls use a few hundredths of a second of CPU each: only the sandbox's session
-    # at nice 19 (about 1.5 % of the CPU) makes them take seconds of wall time.
-    problem, seconds = _grade(torch_warm_sandbox, starved, LEGENDRE, "legendre_p3", nice=19)
+    # at nice 10 next to the busy ones (about 1 % of the CPU) makes them take seconds of wall time.
+    problem = _grade(torch_warm_sandbox, starved, LEGENDRE, "legendre_p3", nice=10)
     messages = [c["message"] for c in problem["checks"] if not c["passed"]]
     assert problem["score"] == problem["max_score"], messages
-    assert seconds > CALL_TIMEOUT
     assert not any("infinite loop" in message for message in messages)
 
 
 def test_a_real_infinite_loop_is_still_stopped_by_its_cpu_time(torch_warm_sandbox):
-    problem, _ = _grade(torch_warm_sandbox, lambda nice: None, (HOSTILE / "infinite_loop.py").read_text(), "sigmoid")
+    problem = _grade(torch_warm_sandbox, lambda nice: None, (HOSTILE / "infinite_loop.py").read_text(), "sigmoid")
     assert problem["diagnosis"] == "timeout"
     assert "CPU time" in problem["checks"][0]["message"]
 
 
-def test_a_call_that_waits_is_stopped_by_the_wall_clock_backstop(torch_warm_sandbox):
+def test_a_call_that_waits_is_stopped_after_ten_seconds_of_waiting(torch_warm_sandbox):
     source = "import time\ndef sigmoid_grad(x):\n    time.sleep(3600)\n"
-    problem, seconds = _grade(torch_warm_sandbox, lambda nice: None, source, "sigmoid")
+    problem = _grade(torch_warm_sandbox, lambda nice: None, source, "sigmoid")
     assert problem["diagnosis"] == "timeout"
-    assert "waiting" in problem["checks"][0]["message"]
-    assert seconds < 3600
+    assert "waited more than 10 s" in problem["checks"][0]["message"]
