@@ -252,8 +252,10 @@ def deliver(message_id: int, resolver: Resolver = webhook_targets.resolve) -> st
     error = answer.error or f"HTTP {answer.status_code}" + (" (redirects are not followed)"
                                                            if answer.status_code and 300 <= answer.status_code < 400
                                                            else "")
-    endpoint.consecutive_failures += 1
+    # Incremented in the database: concurrent failed attempts to one endpoint all count.
+    endpoint.consecutive_failures = WebhookEndpoint.consecutive_failures + 1
     endpoint.last_failure_at = done
+    db.session.flush()
     message.last_error = error[:2000]
     if answer.status_code == 410:
         _fail(message, f"{error}: the endpoint is gone", done)
