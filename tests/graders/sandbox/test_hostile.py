@@ -270,6 +270,7 @@ def test_hostile_submission_is_contained(name, expected, extra, grade_in_sandbox
     problem = document["problems"][0]
     assert problem["diagnosis"] in expected, failing_messages(document)[:500]
     assert planted["token"] not in text_of(document)
+    document_bounded(document, planted)  # every hostile file: a strict JSON document of bounded size
     if extra is not None:
         extra(document, planted)
     assert_next_job_clean()
