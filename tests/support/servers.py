@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -315,3 +317,41 @@ def worker_command(name: str, queues: str = "grading,webhooks,maintenance", conc
 
 def beat_command(schedule: Path) -> list[str]:
     return [CELERY, "-A", "worker.celery_app", "beat", "-l", "info", "-s", str(schedule)]
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url + "/healthz", timeout=2).close()
+    except urllib.error.HTTPError:
+        return True  # 503 until a worker beats: but it answers
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def web_and_worker(database_url: str, broker_url: str, assignments_dir: Path, folder: Path,
+                   worker_name: str) -> Iterator[str]:
+    """The app as deployed for the browser tests: gunicorn's sync workers and one Celery worker on
+    the test database and broker. Yields the base URL; the logs are folder/web.log and worker.log."""
+    from tests.support.waiting import wait_for_worker  # it imports this module
+
+    for name in ("web", "worker"):
+        (folder / name).mkdir(exist_ok=True)
+    port = free_port()
+    web = ServiceProcess([str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
+                          "2", "--graceful-timeout", "5", "app:create_app()"],
+                         service_env(database_url, broker_url, folder / "web", assignments_dir),
+                         folder / "web.log").start()
+    worker = ServiceProcess(worker_command(worker_name, concurrency=1),
+                            service_env(database_url, broker_url, folder / "worker", assignments_dir),
+                            folder / "worker.log").start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _answers(url) or web.process.poll() is not None, 60, "gunicorn to answer")
+        assert web.process.poll() is None, web.output()
+        wait_for_worker(worker_name, timeout=120)
+        yield url
+    finally:
+        worker.stop()
+        web.stop()

@@ -10,8 +10,6 @@ import contextlib
 import csv
 import io
 import re
-import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,43 +22,17 @@ from app.services import passwords, people
 from app.services.submissions import submit
 from tests.app.staff.conftest import OUTER_ONLY
 from tests.support.browser import PHONE, assert_accessible, page_log, serve
-from tests.support.servers import CORRECT, ServiceProcess, free_port, service_env, wait_for, worker_command
-from tests.support.waiting import wait_for_worker, wait_until_done
+from tests.support.servers import CORRECT, web_and_worker
+from tests.support.waiting import wait_until_done
 
 PASSWORD = "correct horse battery staple"
 
 
-def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url + "/auth/login", timeout=2).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.fixture
-def service(app_context, database_url, redis_server, assignments_dir, tmp_path) -> Iterator[str]:
-    """The app as deployed: gunicorn's sync workers and a Celery worker on the test database and
-    broker; yields the base URL."""
-    for name in ("web", "worker"):
-        (tmp_path / name).mkdir()
-    port = free_port()
-    web = ServiceProcess([str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-                          "2", "--graceful-timeout", "5", "app:create_app()"],
-                         service_env(database_url, redis_server.url, tmp_path / "web", assignments_dir),
-                         tmp_path / "web.log").start()
-    worker = ServiceProcess(worker_command("staff-e2e", concurrency=1),
-                            service_env(database_url, redis_server.url, tmp_path / "worker", assignments_dir),
-                            tmp_path / "worker.log").start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _answers(url) or web.process.poll() is not None, 60, "gunicorn to answer")
-        assert web.process.poll() is None, web.output()
-        wait_for_worker("staff-e2e", timeout=120)
+def staff_service(app_context, database_url, redis_server, assignments_dir, tmp_path) -> Iterator[str]:
+    """gunicorn's sync workers and a Celery worker on the test database and broker; the base URL."""
+    with web_and_worker(database_url, redis_server.url, assignments_dir, tmp_path, "staff-e2e") as url:
         yield url
-    finally:
-        worker.stop()
-        web.stop()
 
 
 def person(course, email: str, name: str, role: Role) -> Any:
@@ -82,7 +54,7 @@ def check_page(page: Any, screenshot: Any, name: str) -> None:
 
 
 def test_a_ta_works_through_the_dashboards_extension_override_regrade_and_exports(
-        app_context, course, service, open_page, screenshot) -> None:
+        app_context, course, staff_service, open_page, screenshot) -> None:
     person(course, "tess.ta@example.edu", "Tess Assistant", Role.TA)
     wrong = person(course, "walt.wrong@example.edu", "Walt Wrong", Role.STUDENT)
     right = person(course, "rita.right@example.edu", "Rita Right", Role.STUDENT)
@@ -94,7 +66,7 @@ def test_a_ta_works_through_the_dashboards_extension_override_regrade_and_export
     walt_submission = graded[0]
 
     page = open_page()
-    with contextlib.nullcontext(service) as base:
+    with contextlib.nullcontext(staff_service) as base:
         page.goto(f"{base}/auth/login")
         page.get_by_label("Email").fill("tess.ta@example.edu")
         page.get_by_label("Password").fill(PASSWORD)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +20,7 @@ from app.extensions import db
 from app.models import Course, Role
 from app.services import assignments, courses, passwords, people
 from tests.support.browser import PHONE, assert_accessible, page_log
-from tests.support.servers import ServiceProcess, free_port, service_env, wait_for, worker_command
-from tests.support.waiting import wait_for_worker
+from tests.support.servers import wait_for, web_and_worker
 
 COURSE = "E2E"
 PASSWORD = "correct horse battery staple"
@@ -65,19 +62,9 @@ class Service:
     logs: list[Path]
 
 
-def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url + "/healthz", timeout=2).close()
-    except urllib.error.HTTPError:
-        return True  # 503 until a worker beats: but it answers
-    except OSError:
-        return False
-    return True
-
-
 @pytest.fixture
-def service(app_context: Any, database_url: str, redis_server: Any, assignments_dir: Path,
-            tmp_path: Path) -> Iterator[Service]:
+def student_service(app_context: Any, database_url: str, redis_server: Any, assignments_dir: Path,
+                    tmp_path: Path) -> Iterator[Service]:
     """The E2E course (its own assignment folder) served by gunicorn's sync workers, graded by a worker."""
     folder = assignments_dir / COURSE
     folder.mkdir(exist_ok=True)
@@ -88,25 +75,10 @@ def service(app_context: Any, database_url: str, redis_server: Any, assignments_
     passwords.set_password(student, PASSWORD)
     people.enrol(student, course, Role.STUDENT)
     db.session.commit()
-    port = free_port()
-    env = service_env(database_url, redis_server.url, tmp_path / "web", assignments_dir)
-    (tmp_path / "web").mkdir()
-    (tmp_path / "worker").mkdir()
-    web = ServiceProcess([str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}",
-                          "--workers", "2", "--graceful-timeout", "5", "app:create_app()"], env,
-                         tmp_path / "web.log").start()
-    worker = ServiceProcess(worker_command("e2e-w1", concurrency=1),
-                            service_env(database_url, redis_server.url, tmp_path / "worker", assignments_dir),
-                            tmp_path / "worker.log").start()
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: _answers(url) or web.process.poll() is not None, 60, "gunicorn to answer")
-        assert web.process.poll() is None, web.output()
-        wait_for_worker("e2e-w1", timeout=120)
-        yield Service(url, course, [tmp_path / "web.log", tmp_path / "worker.log"])
+        with web_and_worker(database_url, redis_server.url, assignments_dir, tmp_path, "e2e-w1") as url:
+            yield Service(url, course, [tmp_path / "web.log", tmp_path / "worker.log"])
     finally:
-        worker.stop()
-        web.stop()
         (folder / "linear.toml").unlink()
         folder.rmdir()
 
@@ -118,11 +90,11 @@ def log_in(page: Any, url: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_a_student_uploads_a_transposed_answer_then_fixes_it_in_the_editor(service: Service, open_page: Any,
+def test_a_student_uploads_a_transposed_answer_then_fixes_it_in_the_editor(student_service: Service, open_page: Any,
                                                                           screenshot: Any, tmp_path: Path) -> None:
     page = open_page(timezone_id="America/New_York")
-    log_in(page, service.url)
-    page.wait_for_url(f"{service.url}/student/{COURSE}/")  # one course: straight to it
+    log_in(page, student_service.url)
+    page.wait_for_url(f"{student_service.url}/student/{COURSE}/")  # one course: straight to it
     assert page.get_by_text("20 of 20 left today; resets at 00:00 UTC").is_visible()
     row = page.get_by_role("row", name=re.compile("Linear layer"))
     assert re.search(r"\(3 days [45] hours? left\)", row.inner_text())
@@ -186,15 +158,15 @@ def test_a_student_uploads_a_transposed_answer_then_fixes_it_in_the_editor(servi
 
     page.get_by_role("link", name="Changes since attempt 1").first.click()
     assert page.locator(".diff__row--removed").count() >= 1 and page.locator(".diff__row--added").count() >= 1
-    diff_path = page.url.removeprefix(service.url)
+    diff_path = page.url.removeprefix(student_service.url)
     assert_accessible(page)
     screenshot(page, "diff")
 
     phone = open_page(*PHONE)
-    log_in(phone, service.url)
+    log_in(phone, student_service.url)
     for path, name in ((f"/student/{COURSE}/", "phone-course"), (f"/student/{COURSE}/linear/", "phone-assignment"),
-                       (submission_url.removeprefix(service.url), "phone-transposed"), (diff_path, "phone-diff")):
-        phone.goto(service.url + path)
+                       (submission_url.removeprefix(student_service.url), "phone-transposed"), (diff_path, "phone-diff")):
+        phone.goto(student_service.url + path)
         # Nothing wider than the screen but the parts that scroll on their own.
         overflow = phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{path} is {overflow}px wider than a phone"
@@ -203,11 +175,11 @@ def test_a_student_uploads_a_transposed_answer_then_fixes_it_in_the_editor(servi
     assert page_log(page).problems() == [] and page_log(phone).problems() == []
 
 
-def test_without_javascript_the_form_submits_and_the_page_says_to_reload(service: Service, open_page: Any,
+def test_without_javascript_the_form_submits_and_the_page_says_to_reload(student_service: Service, open_page: Any,
                                                                         screenshot: Any, tmp_path: Path) -> None:
     page = open_page(java_script_enabled=False)
-    log_in(page, service.url)
-    page.goto(f"{service.url}/student/{COURSE}/linear/")
+    log_in(page, student_service.url)
+    page.goto(f"{student_service.url}/student/{COURSE}/linear/")
     assert page.get_by_label("Your solution").is_visible()  # the plain textarea, still labelled
     answer = tmp_path / "linear.py"
     answer.write_text(TRANSPOSED)
