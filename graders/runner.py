@@ -451,7 +451,10 @@ class SubprocessRunner:
         cpu = int(job.call_timeout * (len(job.calls) + 1)) + 5
         memory = self.memory_bytes
 
+        held: set[signal.Signals] = set()
+
         def limits() -> None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # the caller's mask, not the one held for the fork
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -459,11 +462,17 @@ class SubprocessRunner:
         with tempfile.TemporaryDirectory(prefix="nablagrade-job-") as scratch:
             env = {"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                    "MKL_NUM_THREADS": "1", "HOME": scratch, "PYTHONHASHSEED": "0"}
-            process = subprocess.Popen(
-                [sys.executable, "-I", "-m", "graders.harness", str(write_fd)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(write_fd,), preexec_fn=limits, start_new_session=True, env=env, cwd=scratch,
-            )
+            # A Ctrl-C that lands in the fork's at-fork hooks would be printed and dropped
+            # ("Exception ignored in ..."), and the grading would go on: hold it until the fork is over.
+            held.update(signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}))
+            try:
+                process = subprocess.Popen(
+                    [sys.executable, "-I", "-m", "graders.harness", str(write_fd)],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    pass_fds=(write_fd,), preexec_fn=limits, start_new_session=True, env=env, cwd=scratch,
+                )
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(write_fd)
             try:
                 process.stdin.write(payload)

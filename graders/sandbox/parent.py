@@ -81,10 +81,18 @@ class WarmParent:
         data_fds = {inside: _sealed_memfd(content) for inside, content in policy.app_files().items()}
         argv = policy.bwrap_argv(self.kind, theirs.fileno(), child_end.fileno(), data_fds, staged)
         errors = tempfile.TemporaryFile()
+        # A Ctrl-C that lands in the fork's at-fork hooks would be printed and dropped: hold it
+        # until the fork is over (the child gets the caller's mask back before anything else).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+        def unblocked_preexec() -> None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            preexec()
+
         try:
             self.process = subprocess.Popen(
                 argv, env={}, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors,
-                pass_fds=(theirs.fileno(), child_end.fileno(), *data_fds.values()), preexec_fn=preexec,
+                pass_fds=(theirs.fileno(), child_end.fileno(), *data_fds.values()), preexec_fn=unblocked_preexec,
                 start_new_session=True,
             )
         except (OSError, subprocess.SubprocessError) as exc:
@@ -94,6 +102,7 @@ class WarmParent:
             errors.close()
             raise SandboxUnavailable(f"cannot start bubblewrap as the sandbox user: {explain(detail) or exc}") from None
         finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             theirs.close()
             child_end.close()
             for fd in data_fds.values():
