@@ -239,17 +239,19 @@ def queue_now(assignment: Assignment) -> Queue:
 
 
 def timeline(assignment: Assignment) -> dict[str, Any] | None:
-    """Submissions per bin around the due date (3 days before to a day after), or over the
-    whole span of submissions when there is no due date."""
+    """Submissions per bin around the due date (3 days before to a day after, stretched to every
+    submission), or over the whole span of submissions when there is no due date."""
     times = [t.timestamp() for t in db.session.scalars(
         select(Submission.submitted_at).where(Submission.assignment_id == assignment.id))]
     due = assignment.due
     if due is not None:
         start, end = (due - TIMELINE_BEFORE).timestamp(), (due + TIMELINE_AFTER).timestamp()
         if times:
-            # Stretch the window to include every submission, within a week on either side.
-            start = max(min(start, min(times)), due.timestamp() - 7 * 86400)
-            end = min(max(end, max(times) + 1), due.timestamp() + 7 * 86400)
+            # Stretch the window to include every submission: an assignment handed out a week or
+            # more before its due date (the demo's hw1) would otherwise chart none of its early
+            # submissions. The bins widen to keep their number under MAX_TIMELINE_BINS.
+            start = min(start, min(times))
+            end = max(end, max(times) + 1)
     elif times:
         # No due date: the span of the submissions, from the hour of the first, a day at least
         # (a single bin would leave the chart without a time axis to speak of).

@@ -33,6 +33,7 @@ def test_the_dashboard_shows_charts_with_their_numbers_and_what_the_class_gets_w
     # The catalogued mistake in words with its share: 2 of the 3 who submitted.
     assert re.search(r"it looks like -s s\^T without the diag\(s\) term \(2 of 3\)</span>.*?67%", page, re.S)
     assert "sign flipped (2 of 3)" in page
+    assert "Share of the 3 students who submitted that made each mistake" in page
     assert "grading latency p50 / p95" in page and "0 queued" in page
     assert "<script>" not in page  # no inline script: chart data is JSON in a typed script element
 

@@ -228,3 +228,20 @@ def test_the_apis_scores_report_an_override_and_its_change(app_context, course, 
     assert list(changed) == ["cy@example.edu"]  # an LMS polling for changes sees the override
     assert (changed["cy@example.edu"]["score_given"], changed["cy@example.edu"]["penalty"]) == (23.5, 0.0)
     assert graded != 23.5
+
+
+def test_the_deadline_chart_counts_submissions_made_weeks_before_the_due_date(course, classroom, app_context):
+    # The demo seeds hw1 a week ahead: its first submissions were outside a week-capped window.
+    import datetime as dt
+
+    assignment = t1(course)
+    assignment.due = dt.datetime.now(dt.UTC) + dt.timedelta(days=40)
+    db.session.commit()
+    chart = class_stats.timeline(assignment)
+    assert chart is not None and sum(chart["series"][0]["values"]) == 4
+    assert len(chart["x"]) <= class_stats.MAX_TIMELINE_BINS
+    from sqlalchemy import select
+
+    from app.models import Submission
+    first = min(db.session.scalars(select(Submission.submitted_at).where(Submission.assignment_id == assignment.id)))
+    assert chart["x"][0] <= first.replace(tzinfo=first.tzinfo or dt.UTC).timestamp()
