@@ -273,7 +273,10 @@ class JobCollector:
         a CPU nor queued for one), or run HARD_LIMIT times that by the wall clock; until
         then, a call slowed down by a busy machine gets its deadline moved on."""
         now = time.monotonic()
-        if now >= self.hard_due or self.cpu_probe is None:
+        if self.cpu_probe is None:
+            return True
+        if now >= self.hard_due:
+            self.stopped_for = "wall"
             return True
         limit = self.job.call_timeout
         elapsed = now - self.call_started
