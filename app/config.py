@@ -9,6 +9,7 @@ instance/, so `make demo` needs no server.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 from pathlib import Path
@@ -30,10 +31,28 @@ TASK_SOFT_TIME_LIMIT = 240
 TASK_TIME_LIMIT = 300
 EMBEDDED_POLLING_INTERVAL = 0.05  # seconds between polls of the filesystem broker
 SECRET_KEY_FILE = "secret_key"
+DEMO_LOCK = "demo.lock"  # held by a running `make demo`, which writes its address in it (scripts/demo.py)
 
 
 def instance_path() -> Path:
     return Path(os.environ.get("NABLAGRADE_INSTANCE", DEFAULT_INSTANCE)).resolve()
+
+
+def running_demo_url(instance: Path) -> str | None:
+    """The address of the `make demo` that holds this instance now, so that a `flask` command run
+    beside it (roster import, users link) prints links that open; None when no demo holds it (a
+    lock file left by a stopped demo names an address nothing answers on)."""
+    try:
+        with (instance / DEMO_LOCK).open() as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                url = json.loads(handle.read() or "{}").get("url")
+                return url if isinstance(url, str) and url else None
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def database_url(instance: Path) -> str:
@@ -221,8 +240,10 @@ def account_settings() -> dict[str, Any]:
         "PASSWORD_HASH": {},
         "INVITATION_LINK_DAYS": _float("NABLAGRADE_INVITATION_LINK_DAYS", 14.0),
         "RESET_LINK_HOURS": _float("NABLAGRADE_RESET_LINK_HOURS", 48.0),
-        # Where people reach the service: the links `flask roster import` and `flask users link` print.
-        "PUBLIC_URL": os.environ.get("NABLAGRADE_PUBLIC_URL", "").strip() or "http://localhost:5000",
+        # Where people reach the service: the links `flask roster import` and `flask users link` print,
+        # and the result_url of webhook payloads.
+        "PUBLIC_URL": os.environ.get("NABLAGRADE_PUBLIC_URL", "").strip() or running_demo_url(instance_path())
+        or "http://localhost:5000",
         # A logged-in session lasts this long after its last request.
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=_float("NABLAGRADE_SESSION_DAYS", 14.0)),
         # A form's CSRF token lives as long as the session: a student may write in the editor for hours.

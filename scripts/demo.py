@@ -39,7 +39,7 @@ BIN = Path(sys.executable).parent
 GRACE = 15.0
 BACKOFF_FIRST, BACKOFF_MAX = 1.0, 60.0
 STABLE_AFTER = 60.0  # a process that ran this long before exiting starts the back-off afresh
-LOCK_NAME = "demo.lock"
+LOCK_NAME = "demo.lock"  # app.config.DEMO_LOCK: `flask` commands read the address written in it
 
 
 class InstanceInUse(Exception):
@@ -333,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         # The embedded demo runs on one machine, where a webhook receiver to try it with is on loopback.
         env.setdefault("NABLAGRADE_WEBHOOK_ALLOW_PRIVATE", "1")
     url = f"http://{args.host}:{args.port}"
+    # Links and webhook payloads (result_url) name this demo's address, not the default port.
+    env.setdefault("NABLAGRADE_PUBLIC_URL", url)
     processes: dict[str, Supervised] = {}
     # Ctrl-C reaches our whole foreground process group; the children run in their own groups
     # so that they are stopped in order, by us, rather than all at once by the terminal.

@@ -46,3 +46,19 @@ def test_the_app_refuses_to_start_without_a_secret_key_and_says_how_to_make_one(
     with pytest.raises(MissingSecretKey, match=r"set SECRET_KEY, or run `python -m app.setup`"):
         create_app({"CELERY_BROKER_URL": "memory://"})
     assert not (tmp_path / "instance").exists()
+
+
+def test_links_name_the_running_demo_and_not_a_stopped_one(clean_environment, tmp_path):
+    import fcntl
+    import json
+
+    clean_environment.delenv("NABLAGRADE_PUBLIC_URL", raising=False)
+    clean_environment.setenv("NABLAGRADE_INSTANCE", str(tmp_path))
+    lock = tmp_path / "demo.lock"
+    lock.write_text(json.dumps({"pid": 1, "url": "http://127.0.0.1:5077"}) + "\n")
+    assert from_environment()["PUBLIC_URL"] == "http://localhost:5000"  # a file a stopped demo left
+    with lock.open() as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as scripts/demo.py holds it while it runs
+        assert from_environment()["PUBLIC_URL"] == "http://127.0.0.1:5077"
+        clean_environment.setenv("NABLAGRADE_PUBLIC_URL", "https://grader.example.edu")
+        assert from_environment()["PUBLIC_URL"] == "https://grader.example.edu"  # the setting wins

@@ -122,6 +122,14 @@ def test_a_second_demo_on_the_same_instance_refuses_and_names_the_first(tmp_path
         assert "database:" not in second.stdout  # refused before migrating or starting anything
         assert healthz(second_port) == {}
         assert healthz(first.port)["status"] == "ok"  # the first one is untouched
+        # Links and webhook result_urls name the demo's own address, in its processes and in a
+        # `flask` command run beside it, not the default http://localhost:5000.
+        url = f"http://127.0.0.1:{first.port}"
+        for pid in first.owner()["processes"].values():
+            assert f"NABLAGRADE_PUBLIC_URL={url}".encode() in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        beside = subprocess.run([sys.executable, "-c", "from app import create_app; print(create_app().config['PUBLIC_URL'])"],
+                                cwd=ROOT, env=demo_env(instance), capture_output=True, text=True, timeout=60)
+        assert beside.stdout.strip() == url, beside.stderr
     finally:
         assert first.stop() == 0, first.output()
 
