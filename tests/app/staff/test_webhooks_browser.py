@@ -14,7 +14,7 @@ from tests.support.browser import assert_accessible, page_log, serve
 
 
 def test_an_instructor_sees_a_failure_and_replays_it(app_context, course, page: Any, screenshot: Any) -> None:
-    user, _ = people.get_or_create_user("prof@example.edu", "Prof Essor", Role.INSTRUCTOR, None)
+    user, _ = people.get_or_create_user("prof@example.edu", "Ada Instructor", Role.INSTRUCTOR, None)
     passwords.set_password(user, "correct horse battery staple")
     people.enrol(user, course, Role.INSTRUCTOR)
     db.session.commit()
@@ -42,5 +42,12 @@ def test_an_instructor_sees_a_failure_and_replays_it(app_context, course, page: 
         row.get_by_role("button", name=re.compile("^Replay")).click()
         assert page.get_by_text(re.compile("will be sent again now, with the same webhook-id")).is_visible()
         assert page_log(page).problems() == []
+        # On a phone the header wraps between its items, not inside the "Log out" button.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        log_out = page.get_by_role("button", name="Log out")
+        line = page.evaluate("(el) => parseFloat(getComputedStyle(el).lineHeight) || 20", log_out.element_handle())
+        assert log_out.bounding_box()["height"] < 2 * line  # one line of text (two lines and the padding: 44 px)
+        assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     db.session.expire_all()
     assert db.session.get(WebhookMessage, message.id).status is MessageStatus.PENDING
