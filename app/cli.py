@@ -36,6 +36,7 @@ from app.services import (
 )
 from app.services.demo import seed_demo
 from app.services.errors import ServiceError
+from app.ui import count_of
 from graders import __version__
 
 ROLES = [r.value for r in Role]
@@ -152,15 +153,16 @@ def import_roster(course_code: str, csv_file: Path) -> None:
     if parsed.problems:
         for problem in parsed.problems:
             click.echo(problem, err=True)
-        raise click.ClickException(f"{len(parsed.problems)} problem(s) in {csv_file}; nothing imported")
+        raise click.ClickException(f"{count_of(len(parsed.problems), 'problem')} in {csv_file}; nothing imported")
     outcome = roster.import_roster(course, parsed)
     for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
     for link in outcome.invited:
         click.echo(f"{link.user.email}: set-password link {link_url(link)} (until {link.expires_at:%Y-%m-%d %H:%M} UTC)")
-    click.echo(f"{course.code}: {len(outcome.created)} users created, {outcome.enrolled} new enrolments"
-               + (f", {outcome.updated_roles} roles changed" if outcome.updated_roles else "")
-               + (f", {len(outcome.invited)} set-password links" if outcome.invited else ""))
+    click.echo(f"{course.code}: {count_of(len(outcome.created), 'user')} created, "
+               f"{count_of(outcome.enrolled, 'new enrolment')}"
+               + (f", {count_of(outcome.updated_roles, 'role')} changed" if outcome.updated_roles else "")
+               + (f", {count_of(len(outcome.invited), 'set-password link')}" if outcome.invited else ""))
 
 
 def link_url(link: Any) -> str:
@@ -257,7 +259,7 @@ def show_results(assignment_name: str, course_code: str | None, email: str | Non
         writer.writeheader()
         writer.writerows(rows)
         return
-    click.echo(f"{assignment.course.code}/{assignment.name}: {len(rows)} students, max {score(assignment.max_score)}"
+    click.echo(f"{assignment.course.code}/{assignment.name}: {count_of(len(rows), 'student')}, max {score(assignment.max_score)}"
                f" (current spec {assignment.source_sha256[:12]})")
     columns = ["email", "attempts", "status", "raw", "penalty", "final", "late_days", "spec", "graded_at"]
     widths = {c: max([len(c), *(len(str(r[c])) for r in rows)]) for c in columns}

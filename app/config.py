@@ -229,7 +229,7 @@ def webhook_settings() -> dict[str, Any]:
     }
 
 
-def account_settings() -> dict[str, Any]:
+def account_settings(instance: Path) -> dict[str, Any]:
     """Logins, sessions, password links and CSRF (app/auth, docs/security.md)."""
     return {
         # Failed logins counted per typed address and per client address (app/auth/throttle.py), in
@@ -242,7 +242,7 @@ def account_settings() -> dict[str, Any]:
         "RESET_LINK_HOURS": _float("NABLAGRADE_RESET_LINK_HOURS", 48.0),
         # Where people reach the service: the links `flask roster import` and `flask users link` print,
         # and the result_url of webhook payloads.
-        "PUBLIC_URL": os.environ.get("NABLAGRADE_PUBLIC_URL", "").strip() or running_demo_url(instance_path())
+        "PUBLIC_URL": os.environ.get("NABLAGRADE_PUBLIC_URL", "").strip() or running_demo_url(instance)
         or "http://localhost:5000",
         # A logged-in session lasts this long after its last request.
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(days=_float("NABLAGRADE_SESSION_DAYS", 14.0)),
@@ -305,7 +305,7 @@ def from_environment(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Redis down: count in memory for a while rather than refuse every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
-        **account_settings(),
+        **account_settings(instance),
         **webhook_settings(),
     }
     config.update(overrides)

@@ -21,6 +21,11 @@ IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 _digests: dict[str, tuple[float, str]] = {}
 
 
+def count_of(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 student', '3 students': a count with its noun in the right number."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 def asset_url(filename: str) -> str:
     """URL of a file under app/static with a content digest, so browsers cache it until it changes."""
     path = Path(current_app.static_folder or "") / filename

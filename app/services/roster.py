@@ -93,10 +93,18 @@ def load(data: bytes, source: str = "roster") -> Roster:
     return parse(text, source)
 
 
+def delimiter(text: str) -> str:
+    """The separator of the header line: a comma, or the semicolon (or tab) that spreadsheets
+    write where the comma is the decimal mark, when the header has more of those than commas."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count) if header.count(",") == 0 else ","
+
+
 def parse(text: str, source: str = "roster") -> Roster:
     """Read a CSV roster; never raises for bad content: problems are collected, by line."""
     roster = Roster(source)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter(text))
     header = next(reader, None)
     if header is None:
         roster.problems.append(f"{source}: the file is empty")

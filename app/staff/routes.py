@@ -19,6 +19,7 @@ from app.services import roster as rosters
 from app.services.access import Membership
 from app.services.errors import NotFound, ServiceError
 from app.staff.forms import TokenForm
+from app.ui import count_of
 
 # The blueprint lives with its routes, so the package imports them and they never import it back.
 bp = Blueprint("staff", __name__)
@@ -84,9 +85,11 @@ def roster_import(member: Membership) -> Response:
         source = secure_filename(upload.filename or "") or "roster.csv"
         parsed, outcome = rosters.import_file(member.course, upload.read(), source, by=member.user)
         if outcome is not None:
-            summary = (f"Roster imported: {len(outcome.created)} new accounts, {outcome.enrolled} new enrolments"
-                       + (f", {outcome.updated_roles} roles changed" if outcome.updated_roles else "")
-                       + (f", {len(outcome.invited)} set-password links to hand out." if outcome.invited else "."))
+            summary = (f"Roster imported: {count_of(len(outcome.created), 'new account')}, "
+                       f"{count_of(outcome.enrolled, 'new enrolment')}"
+                       + (f", {count_of(outcome.updated_roles, 'role')} changed" if outcome.updated_roles else "")
+                       + (f", {count_of(len(outcome.invited), 'set-password link')} to hand out."
+                          if outcome.invited else "."))
             flash(summary, "success")
             for warning in [*outcome.warnings, *(["Ignored columns: " + ", ".join(parsed.ignored_columns)]
                                                  if parsed.ignored_columns else [])]:

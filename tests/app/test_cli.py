@@ -146,7 +146,7 @@ def test_a_malformed_roster_reports_every_bad_row_and_imports_and_prints_nothing
     assert "no email address" in problems[1]
     assert "role 'professor' is not one of student, ta, instructor" in problems[2]
     assert "ann@example.edu is also on line 2" in problems[3]
-    assert "4 problem(s)" in result.output and "nothing imported" in result.output
+    assert "4 problems in" in result.output and "nothing imported" in result.output
     assert "password" not in result.output
     assert count(User) == 0 and count(Enrolment) == 0
 
@@ -174,6 +174,11 @@ def test_a_roster_for_an_unknown_course_is_refused_and_creates_nothing(app_conte
      {"name": "Ada Lovelace", "external_id": None, "ignored": None, "role": Role.INSTRUCTOR}),
     ("full_name,e_mail,sis_id\nAda Lovelace,ada@example.edu,X7\n",
      {"name": "Ada Lovelace", "external_id": "X7", "ignored": None}),
+    # A spreadsheet saved where the comma is the decimal mark separates with semicolons.
+    ("Nom;Prénom;Adresse;Email;Student ID\nLovelace;Ada;1,5 rue X;ada@example.edu;F-1\n",
+     {"name": "ada", "external_id": "F-1", "ignored": "Nom, Prénom, Adresse"}),
+    ("Name\tEmail\nAda Lovelace\tada@example.edu\n",
+     {"name": "Ada Lovelace", "external_id": None, "ignored": None}),
 ])
 def test_roster_headers_of_the_usual_exports(c1, tmp_path, text, expected):
     result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, text)))
@@ -212,7 +217,7 @@ def test_a_roster_keeps_an_existing_users_student_id_and_says_so(c1, tmp_path):
     result = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email,student id,role\nann@example.edu,2,ta\n")))
     assert result.exit_code == 0
     assert "keeps student id '1' (the roster says '2')" in result.stderr
-    assert "0 users created, 0 new enrolments, 1 roles changed" in result.output
+    assert "0 users created, 0 new enrolments, 1 role changed" in result.output
     assert people.get_user("ann@example.edu").external_id == "1"
 
 
@@ -398,3 +403,10 @@ def test_webhooks_list_log_replay_enable_and_recover(app_context, course):
     assert db.session.get(WebhookMessage, message.id).status is MessageStatus.PENDING
     other = invoke(app_context, "webhooks", "replay", "--course", "T101", "999999")
     assert other.exit_code != 0 and "no webhook message 999999 in T101" in other.output
+
+
+def test_counts_are_said_in_words_of_the_right_number(c1, tmp_path):
+    bad = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email\nnot-an-email\n")))
+    assert "1 problem in" in bad.output and "problem(s)" not in bad.output
+    one = invoke(c1, "roster", "import", "C1", str(roster_file(tmp_path, "email\nann@example.edu\n")))
+    assert "C1: 1 user created, 1 new enrolment, 1 set-password link" in one.output
