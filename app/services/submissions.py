@@ -143,8 +143,10 @@ def refuse_repeat(assignment: Assignment, user: User, sha256: str, now: dt.datet
                                                           Submission.user_id == user.id)
                                  .order_by(Submission.attempt.desc()).limit(1))
     if previous is not None and previous.sha256 == sha256 and now - previous.submitted_at < window:
-        raise RepeatedSubmission(f"you sent exactly this file {max(0, int((now - previous.submitted_at).total_seconds()))} s ago "
-                                 f"(attempt {previous.attempt}); it was not sent again", previous)
+        seconds = max(0, int((now - previous.submitted_at).total_seconds()))
+        when = "just now" if seconds < 1 else f"{seconds} s ago"
+        raise RepeatedSubmission(f"you sent exactly this file {when} (attempt {previous.attempt}); it was not sent again",
+                                 previous)
 
 
 def commit_keeping_state() -> None:

@@ -66,6 +66,10 @@ def test_the_same_bytes_again_within_the_window_are_refused_when_asked(student, 
                repeat_window=REPEAT_WINDOW)
     assert refused.value.previous.id == first.id
     db.session.rollback()
+    with pytest.raises(RepeatedSubmission, match=r"you sent exactly this file just now \(attempt 1\)"):  # not "0 s ago"
+        submit(student, "T101", "t1", CORRECT.encode(), "hw.py", now=start + dt.timedelta(milliseconds=300),
+               repeat_window=REPEAT_WINDOW)
+    db.session.rollback()
     assert stored() == 1 and queued_messages(redis_server) == 1
     # Other bytes at once, the same bytes after the window, or a caller that does not ask: new attempts.
     assert submit(student, "T101", "t1", (CORRECT + "\n").encode(), "hw.py", now=start + dt.timedelta(seconds=4),
