@@ -158,10 +158,14 @@ def test_a_ta_works_through_the_dashboards_extension_override_regrade_and_export
             check_page(phone, screenshot, f"phone-{name}")
 
 
+LONG_EMAIL = "lms04f09cb64a7f7679d0d47bc7e1c2a9b8@integrations.example.edu"
+
+
 def test_an_assignment_nobody_submitted_yet_reads_well(app_context, course, open_page, screenshot) -> None:
     """The first thing a TA sees of a new assignment: empty charts say so, in words."""
     person(course, "tess.ta@example.edu", "Tess Assistant", Role.TA)
     person(course, "nina.none@example.edu", "Nina None", Role.STUDENT)
+    person(course, LONG_EMAIL, "lms-9 (canvas)", Role.STUDENT)
     page = open_page()
     with serve(app_context) as base:
         page.goto(f"{base}/auth/login")
@@ -170,7 +174,7 @@ def test_an_assignment_nobody_submitted_yet_reads_well(app_context, course, open
         page.get_by_role("button", name="Log in").click()
         page.get_by_role("row", name=re.compile(r"\(t1\)")).get_by_role("link", name=re.compile("^Test assignment")).click()
         assert page.get_by_text("No submissions yet").count() >= 1
-        assert "0 / 1" in page.locator(".kpis").inner_text()
+        assert "0 / 2" in page.locator(".kpis").inner_text()
         check_page(page, screenshot, "dashboard")
         page.get_by_role("link", name="Students").first.click()
         assert page.get_by_role("row", name=re.compile("Nina None")).count() == 1
@@ -178,3 +182,13 @@ def test_an_assignment_nobody_submitted_yet_reads_well(app_context, course, open
         page.get_by_role("button", name="Filter").click()
         assert page.get_by_text("No student matches").count() == 1
         check_page(page, screenshot, "students")
+        # At a phone's width a long address (an account the API made for an LMS id) wraps in its card.
+        phone = open_page(*PHONE)
+        phone.goto(f"{base}/auth/login")
+        phone.get_by_label("Email").fill("tess.ta@example.edu")
+        phone.get_by_label("Password").fill(PASSWORD)
+        phone.get_by_role("button", name="Log in").click()
+        phone.goto(page.url.split("?")[0])
+        address = phone.get_by_text(LONG_EMAIL, exact=True)
+        box = address.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= PHONE[0], box
