@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
@@ -13,7 +15,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 
 from app.services import tokens
 
@@ -28,11 +30,28 @@ class TokenForm(FlaskForm):
     submit = SubmitField("Create token")
 
 
+class ScoreField(DecimalField):
+    """A score typed by staff: text that is not a number gets one message, in words."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("The score must be a number, such as 21.5.") from None
+
+
+def a_number(form: FlaskForm, field: DecimalField) -> None:
+    """Stop at text that is not a number, before NumberRange calls it negative as well."""
+    if field.process_errors:
+        raise StopValidation()
+
+
 class OverrideForm(FlaskForm):
-    score = DecimalField("New score", places=None,
-                         description="Replaces the score that counts, late penalty included; kept across regrades.",
-                         validators=[InputRequired("Enter the score, from 0 to the maximum."),
-                                     NumberRange(min=0, message="The score cannot be negative.")])
+    score = ScoreField("New score", places=None,
+                       description="Replaces the score that counts, late penalty included; kept across regrades.",
+                       validators=[InputRequired("Enter the score, from 0 to the maximum."), a_number,
+                                   NumberRange(min=0, message="The score cannot be negative.")])
     comment = TextAreaField("Comment for the student", description="Required: the student sees it with the new score.",
                             validators=[DataRequired("Say why: the student sees this comment."),
                                         Length(max=2000, message="Keep the comment under 2000 characters.")])

@@ -88,6 +88,9 @@ def test_a_ta_overrides_a_score_with_a_comment_and_the_student_sees_the_new_scor
     assert refused.status_code == 422 and "Say why" in text(refused) and "21.5" in text(refused)
     too_high = post_form(client, page + "/override", {"score": "30", "comment": "bonus"}, page=page)
     assert too_high.status_code == 422 and "from 0 to 25" in text(too_high)
+    words = post_form(client, page + "/override", {"score": "abc", "comment": "bonus"}, page=page)
+    assert words.status_code == 422 and "must be a number, such as 21.5" in text(words)
+    assert "cannot be negative" not in text(words) and "Not a valid decimal" not in text(words)  # one clear message
     assert db.session.query(ScoreOverride).count() == 0
     done = post_form(client, page + "/override", {"score": "21.5", "comment": "Right on paper."}, page=page)
     assert done.status_code == 302
