@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Assignment, Course, Enrolment, Extension, LatePolicy, User, utcnow
+from app.models import Assignment, Course, Enrolment, Extension, LatePolicy, Role, User, utcnow
 from app.services import assignments, people
 from app.services.errors import NotFound, ServiceError
 from graders import late
@@ -35,10 +35,12 @@ def effective_due(assignment: Assignment, user: User) -> dt.datetime | None:
 
 def _enrolled_student(course: Course, email: str) -> User:
     user = people.get_user(email)
-    enrolled = db.session.scalar(select(Enrolment.id).where(Enrolment.course_id == course.id,
-                                                            Enrolment.user_id == user.id))
-    if enrolled is None:
+    role = db.session.scalar(select(Enrolment.role).where(Enrolment.course_id == course.id,
+                                                          Enrolment.user_id == user.id))
+    if role is None:
         raise ServiceError(f"{user.email} is not enrolled in {course.code}")
+    if role is not Role.STUDENT:
+        raise ServiceError(f"{user.email} is {role.value} in {course.code}, not a student: only students get extensions")
     return user
 
 
@@ -50,6 +52,10 @@ def grant_extension(course_code: str, assignment_name: str, email: str, due: dt.
         raise ServiceError("an extension's due date needs a time zone (for example 2026-12-20T23:59Z)")
     assignment = assignments.get_assignment(course_code, assignment_name)
     user = _enrolled_student(assignment.course, email)
+    if assignment.due is not None and due < assignment.due:
+        # An earlier date would make the student's work late that is on time for the class.
+        raise ServiceError(f"an extension gives more time: {due:%Y-%m-%d %H:%M} UTC is before the assignment's due "
+                           f"date ({assignment.due:%Y-%m-%d %H:%M} UTC)")
     extension = extension_of(assignment, user)
     if extension is None:
         extension = Extension(assignment=assignment, user=user)

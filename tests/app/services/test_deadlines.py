@@ -78,9 +78,14 @@ def test_granting_again_replaces_and_listing_shows_one(student):
     ("t1", "ghost@example.edu", in_days(1), NotFound, "no user 'ghost@example.edu'"),
     ("t1", "outsider@example.edu", in_days(1), ServiceError, "outsider@example.edu is not enrolled in T101"),
     ("t1", "student@example.edu", dt.datetime(2026, 12, 20), ServiceError, "needs a time zone"),
+    # Not an extension: it would make work late that is on time for the class (penalised: due 36 h ago).
+    ("penalised", "student@example.edu", in_days(-3), ServiceError, "gives more time: .* is before the assignment's"),
+    ("t1", "helper@example.edu", in_days(1), ServiceError, "helper@example.edu is ta in T101, not a student"),
 ])
-def test_bad_grants_are_refused_and_store_nothing(student, assignment, email, due, error, message):
+def test_bad_grants_are_refused_and_store_nothing(student, course, assignment, email, due, error, message):
     people.get_or_create_user("outsider@example.edu", "Out", Role.STUDENT, "pw")
+    helper, _ = people.get_or_create_user("helper@example.edu", "Help", Role.TA, "pw")
+    people.enrol(helper, course, Role.TA)
     db.session.commit()
     with pytest.raises(error, match=message):
         deadlines.grant_extension("T101", assignment, email, due)
