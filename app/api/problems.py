@@ -113,10 +113,19 @@ def _validation_detail(messages: Mapping[str, Any]) -> str:
             parts.append(f"{location}: {fields}")
             continue
         for field, problems in fields.items():
-            text = " ".join(problems) if isinstance(problems, list) and all(isinstance(p, str) for p in problems) \
-                else json.dumps(_plain(problems), default=str)
-            parts.append(f"{field} ({location}): {text}")
+            for path, text in _field_problems(str(field), problems):
+                parts.append(f"{path} ({location}): {text}")
     return "; ".join(parts) or "the request is not valid"
+
+
+def _field_problems(path: str, problems: Any) -> list[tuple[str, str]]:
+    """A field's messages; those of a list's items or a nested object under events[0] or a.b."""
+    if isinstance(problems, list) and all(isinstance(p, str) for p in problems):
+        return [(path, " ".join(problems))]
+    if isinstance(problems, Mapping):
+        return [found for key, inner in problems.items()
+                for found in _field_problems(f"{path}[{key}]" if str(key).isdigit() else f"{path}.{key}", inner)]
+    return [(path, json.dumps(_plain(problems), default=str))]
 
 
 def for_http_exception(error: HTTPException) -> Response:

@@ -42,6 +42,14 @@ def test_bad_query_parameters_are_422_problems_naming_the_field(client, bearer, 
     assert field in body["errors"]["query"] and f"{field} (query)" in body["detail"]
 
 
+def test_a_bad_item_of_a_list_is_named_by_its_index(client, bearer):
+    body = assert_problem(client.post("/api/v1/webhook-endpoints", headers=bearer,
+                                      json={"url": "https://lms.example.edu/h", "events": ["submission.graded", "nope"]}),
+                          422, "invalid-request")
+    assert body["detail"].startswith("events[1] (json): Must be one of: submission.received,"), body["detail"]
+    assert "{" not in body["detail"]  # words, not a JSON dump of the error tree
+
+
 def test_a_naive_updated_since_is_refused(client, bearer, course):
     assignment = client.get("/api/v1/assignments", headers=bearer).get_json()["data"][0]["id"]
     body = assert_problem(client.get(f"/api/v1/assignments/{assignment}/scores?updated_since=2026-01-01T00:00:00",
