@@ -229,6 +229,8 @@ def diff(member: Membership, submission_id: int) -> Response:
         older = access.submission_for(member, against)
         if older.assignment_id != newer.assignment_id:
             raise NotFound(f"attempt {against} is not of {newer.assignment.name}")
+        if older.attempt > newer.attempt:  # picked the other way round: the diff still reads forwards
+            older, newer = newer, older
     else:
         earlier = [s for s in standing.attempts if s.attempt < newer.attempt]
         older = earlier[-1] if earlier else newer

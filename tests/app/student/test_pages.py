@@ -237,6 +237,9 @@ def test_history_lists_attempts_and_two_can_be_diffed(me, course, student):
     assert "diff__row--removed" in diff and "diff__row--added" in diff and "np.max(x)" in diff
     picked = me.get(f"/student/{course.code}/submissions/{one.id}/diff?against={one.id}&newer={two.id}")
     assert "attempt 1 → attempt 2" in text(picked)
+    reversed_pick = text(me.get(f"/student/{course.code}/submissions/{one.id}/diff?against={two.id}&newer={one.id}"))
+    assert "attempt 1 → attempt 2" in reversed_pick and "diff__row--added" in reversed_pick
+    assert re.search(r'diff__row--added.*?np\.max\(x\)', reversed_pick, re.S)  # the later code is the added side
 
 
 def test_another_students_work_is_not_found(me, classmate, course, student):
