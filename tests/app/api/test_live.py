@@ -113,19 +113,18 @@ def test_scores_reconcile_with_what_a_real_worker_graded(live_api, course, datab
         wait_for_worker("api-w1")
         every = [i for ids_ in sent.values() for i in ids_]
         etags: dict[int, str] = {}
+        seen: dict[int, str] = {}  # the status each submission had at its last 200
 
         def graded() -> bool:
-            done = True
             for submission_id in every:
                 url = f"{live_api.url}/api/v1/submissions/{submission_id}"
                 status, answer, body = call("GET", url, {**headers, "If-None-Match": etags.get(submission_id, "-")})
                 if status == 304:
-                    done = False  # unchanged since the last look, and it was not graded then
-                    continue
+                    assert submission_id in seen  # only an ETag we were given can match
+                    continue  # unchanged since the last look: its status is the one seen then
                 assert status == 200, body
-                etags[submission_id] = answer["ETag"]
-                done = done and body["status"] in ("graded", "error")
-            return done
+                etags[submission_id], seen[submission_id] = answer["ETag"], body["status"]
+            return all(seen.get(i) in ("graded", "error") for i in every)
 
         # A generous liveness bound: the worker may first warm references on a loaded machine.
         wait_for(graded, 240, "the API to report every submission graded", interval=0.5,
