@@ -51,5 +51,5 @@ class SetPasswordForm(FlaskForm):
 
 class RosterImportForm(FlaskForm):
     file = FileField("Roster file (CSV)", validators=[FileRequired("Choose the CSV file exported from your LMS.")],
-                     description="UTF-8 CSV with a header row; at least an email column.")
+                     description="UTF-8 CSV (commas or semicolons) with a header row; at least an email column.")
     submit = SubmitField("Import roster")

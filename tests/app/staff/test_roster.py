@@ -142,3 +142,14 @@ def test_a_new_link_replaces_the_old_one(app_context: Flask, course: Course, sta
     db.session.refresh(old)
     assert old.revoked_at is not None
     assert "New password reset link for student@example.edu" in text(get(client, f"/staff/{course.code}/roster"))
+
+
+def test_a_semicolon_roster_from_a_spreadsheet_imports_from_the_web(app_context: Flask, course: Course, staff) -> None:
+    client = client_of(app_context, staff["instructor"])
+    assert "commas or semicolons" in text(get(client, f"/staff/{course.code}/roster/import"))
+    response = upload(client, course, "Full Name;Email;Student ID\nJosé Núñez;jose@example.edu;s9\n".encode())
+    assert response.status_code == 302
+    jose = people.get_user("jose@example.edu")
+    assert (jose.name, jose.external_id) == ("José Núñez", "s9")
+    roster = text(get(client, f"/staff/{course.code}/roster"))
+    assert "Roster imported: 1 new account, 1 new enrolment, 1 set-password link to hand out." in roster
