@@ -304,7 +304,21 @@ def drain(stack: Stack, load: Load, args: argparse.Namespace) -> dict[str, Any]:
     span = (max(r.graded_at for r in graded) - min(r.started_at for r in graded)).total_seconds() if graded else 0
     counts = load.grade_counts(ids)
     return {"drain_graded": len(graded), "drain_throughput": len(graded) / span if span else 0.0,
-            "drain_exactly_once": len(counts) == args.burst and all(c == 1 for c in counts)}
+            "drain_exactly_once": len(counts) == args.burst and all(c == 1 for c in counts), **cadence(graded)}
+
+
+def cadence(rows: list[Any]) -> dict[str, float]:
+    """Per grading process, the median time a job holds it (`started_at`, taken before the claim,
+    to `graded_at`, taken before the store) and the median time from one job's `graded_at` to
+    the next one's `started_at`: the store, Celery's hand-over and the next claim."""
+    held: list[float] = []
+    between: list[float] = []
+    for worker in {r.worker for r in rows}:
+        mine = sorted((r for r in rows if r.worker == worker), key=lambda r: r.started_at)
+        held += [(r.graded_at - r.started_at).total_seconds() * 1000 for r in mine]
+        between += [(b.started_at - a.graded_at).total_seconds() * 1000 for a, b in zip(mine, mine[1:], strict=False)]
+    return {"drain_held_ms": statistics.median(held) if held else float("nan"),
+            "drain_between_ms": statistics.median(between) if between else float("nan")}
 
 
 def measure(app: Any, args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
@@ -424,6 +438,8 @@ def main(argv: list[str] | None = None) -> int:
           f" {ratio:.0%} of the engine alone ({engine_rate:.1f}/s, mean of before and after)"
           f"   (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'}); graded {result['drain_graded']}/{args.burst},"
           f" exactly once {'YES' if result['drain_exactly_once'] else 'NO'}")
+    print(f"              each grading process: a job holds it {result['drain_held_ms']:.1f} ms (median, claim to"
+          f" result), then {result['drain_between_ms']:.1f} ms to the next job (store, Celery, next claim)")
     print(f"              {result['throughput']:.1f} submissions/s live (= {live:.0%}), the uploads arriving at"
           f" {result['submit_rate']:.0f}/s during the grading: no more than the load generator's rate")
     print(f"  graded {result['graded']}/{result['burst']}, errors {result['errors']}, graded twice "

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 
 from app.config import GRADING_QUEUE, TASK_SOFT_TIME_LIMIT
@@ -26,12 +26,14 @@ from app.extensions import db
 from app.models import (
     Assignment,
     Course,
+    EndpointState,
     Extension,
     LatePolicy,
     ScorePolicy,
     Submission,
     SubmissionStatus,
     User,
+    WebhookEndpoint,
     WorkerHeartbeat,
     utcnow,
 )
@@ -54,6 +56,21 @@ ERROR = SubmissionStatus.ERROR
 
 
 @dataclass(frozen=True)
+class LateTerms:
+    """What storing the result needs, read with the claim. The store uses them only if they are
+    still the same when it writes (STORE_RESULT_ALONE checks), so a change of due date, late
+    policy or extension during the grading is never missed."""
+
+    submitted_at: dt.datetime
+    due: dt.datetime | None
+    policy: LatePolicy
+    per_day: float
+    extension_due: dt.datetime | None
+    course_id: int
+    endpoints: bool  # the course had an enabled webhook endpoint when the claim was made
+
+
+@dataclass(frozen=True)
 class Claim:
     """What a grading run needs, read in the same statement that claims the row."""
 
@@ -62,6 +79,7 @@ class Claim:
     code: str
     course: str
     assignment: str
+    terms: LateTerms | None = None
 
 
 # The per-submission statements are built once: building and hashing a statement costs the
@@ -86,7 +104,27 @@ def _course_code() -> Any:
         .scalar_subquery()
 
 
-# Claims the row and reads what grading needs, in one statement.
+EXTENSIONS = Extension.__table__
+ENDPOINTS = WebhookEndpoint.__table__
+
+
+def _extension_due() -> Any:
+    return select(EXTENSIONS.c.due).where(EXTENSIONS.c.assignment_id == SUBMISSIONS.c.assignment_id,
+                                          EXTENSIONS.c.user_id == SUBMISSIONS.c.user_id).scalar_subquery()
+
+
+def _claimed_row(column: Any) -> Any:
+    # By the bound id, not correlated: SQLite's RETURNING names columns without their table,
+    # and `extensions.assignment_id = submissions.assignment_id` would become
+    # `assignment_id = assignment_id`, true of every extension.
+    return select(column).where(SUBMISSIONS.c.id == bindparam("claim_id")).correlate(None).scalar_subquery()
+
+
+def _course_has_endpoints(course_id: Any) -> Any:
+    return exists().where(ENDPOINTS.c.course_id == course_id, ENDPOINTS.c.state == EndpointState.ENABLED)
+
+
+# Claims the row and reads what grading and the store need, in one statement.
 CLAIM = (
     update(SUBMISSIONS)
     .where(SUBMISSIONS.c.id == bindparam("claim_id"),
@@ -94,11 +132,24 @@ CLAIM = (
                and_(SUBMISSIONS.c.status == RUNNING, SUBMISSIONS.c.task_id == bindparam("claim_task"))))
     .values(status=RUNNING, started_at=bindparam("claim_now"), task_id=bindparam("claim_task"),
             run_id=bindparam("claim_run"), worker=bindparam("claim_worker"))
-    .returning(SUBMISSIONS.c.code, _course_code(), _of_assignment(ASSIGNMENTS.c.name)))
+    .returning(SUBMISSIONS.c.code, _course_code(), _of_assignment(ASSIGNMENTS.c.name), SUBMISSIONS.c.submitted_at,
+               _of_assignment(ASSIGNMENTS.c.due), _of_assignment(ASSIGNMENTS.c.late_policy),
+               _of_assignment(ASSIGNMENTS.c.late_penalty_per_day),
+               select(EXTENSIONS.c.due).where(EXTENSIONS.c.assignment_id == _claimed_row(SUBMISSIONS.c.assignment_id),
+                                              EXTENSIONS.c.user_id == _claimed_row(SUBMISSIONS.c.user_id))
+               .scalar_subquery(),
+               _of_assignment(ASSIGNMENTS.c.course_id),
+               _course_has_endpoints(select(ASSIGNMENTS.c.course_id).where(ASSIGNMENTS.c.id == SUBMISSIONS.c.assignment_id)
+                                     .correlate(SUBMISSIONS).scalar_subquery()).label("endpoints")))
+
+# A claim lost in a database crash is harmless: the row is still `queued`, this run's store then
+# fails its run_id check, and the sweeper re-sends the job. So on PostgreSQL the claim does not
+# wait for its WAL flush (about a millisecond); the result (STORE_RESULT) does. set_config(...,
+# true) is SET LOCAL made inside the statement, whose own transaction it is.
+CLAIM_ASYNC = CLAIM.returning(func.set_config("synchronous_commit", "off", True))
 
 # What the late policy needs, read in the transaction that stores the result, so a regrade
 # applies the policy and the student's extension as they are when it is stored.
-EXTENSIONS = Extension.__table__
 LATE_TERMS = (
     select(SUBMISSIONS.c.submitted_at, ASSIGNMENTS.c.due, ASSIGNMENTS.c.late_policy, ASSIGNMENTS.c.late_penalty_per_day,
            EXTENSIONS.c.due, ASSIGNMENTS.c.course_id, SUBMISSIONS.c.assignment_id, SUBMISSIONS.c.user_id,
@@ -117,10 +168,38 @@ STORE_RESULT = (
             raw_score=bindparam("store_raw"), late_days=bindparam("store_late_days"), max_score=bindparam("store_max"),
             result=bindparam("store_result", type_=SUBMISSIONS.c.result.type), engine_version=bindparam("store_engine"),
             spec_digest=bindparam("store_digest"), error=None, grade_count=SUBMISSIONS.c.grade_count + 1))
+# The common case in one statement, committed alone: the late terms read with the claim are
+# unchanged and the course has no enabled webhook endpoint, so there is no outbox row to write
+# in the same transaction. If either condition fails the row is left alone and the result is
+# stored by the transaction of store_result's general path, which reads everything again.
+_ASSIGNMENT_TERMS_UNCHANGED = exists().where(
+    ASSIGNMENTS.c.id == SUBMISSIONS.c.assignment_id,
+    ASSIGNMENTS.c.due.is_not_distinct_from(bindparam("terms_due", type_=ASSIGNMENTS.c.due.type)),
+    ASSIGNMENTS.c.late_policy == bindparam("terms_policy", type_=ASSIGNMENTS.c.late_policy.type),
+    ASSIGNMENTS.c.late_penalty_per_day == bindparam("terms_per_day", type_=ASSIGNMENTS.c.late_penalty_per_day.type))
+STORE_RESULT_ALONE = STORE_RESULT.where(
+    _ASSIGNMENT_TERMS_UNCHANGED,
+    _extension_due().is_not_distinct_from(bindparam("terms_extension", type_=EXTENSIONS.c.due.type)),
+    ~_course_has_endpoints(bindparam("terms_course")))
 STORE_ERROR = (
     update(SUBMISSIONS).where(_HOLDS_CLAIM)
     .values(status=ERROR, errored_at=bindparam("store_now"), error=bindparam("store_error")))
-ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
+
+
+def _alone(statement: Any, parameters: dict[str, Any], read: Callable[[Any], T]) -> T:
+    """Run one statement as its own transaction (autocommit) and `read` its result: a statement
+    that needs no other in its transaction costs one round trip, not three (BEGIN, it, COMMIT)."""
+    session = db.session()
+    if session.in_transaction():
+        session.commit()  # what the caller did before stays its own transaction, as it was
+    try:
+        outcome = read(session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                       .execute(statement, parameters))
+    except BaseException:
+        session.rollback()  # a lost connection is then retried by with_db_retry, not masked
+        raise
+    session.commit()  # ends the session's transaction: the connection goes back to the pool
+    return outcome
 
 
 def claim(submission_id: int, task_id: str, worker: str) -> Claim | None:
@@ -129,18 +208,14 @@ def claim(submission_id: int, task_id: str, worker: str) -> Claim | None:
     The same task id may take over its own `running` claim: that is a retry of this job or
     its redelivery after the worker process died, never a second, concurrent job."""
     run_id = uuid.uuid4().hex
-    if db.session.get_bind().dialect.name == "postgresql":
-        # A claim lost in a database crash is harmless: the row is still `queued`, this run's
-        # store then fails its run_id check, and the sweeper re-sends the job. So the claim need
-        # not wait for its WAL flush; the result (store_result) does.
-        db.session.execute(ASYNC_COMMIT)
-    claimed = db.session.execute(CLAIM, {"claim_id": submission_id, "claim_task": task_id, "claim_now": utcnow(),
-                                         "claim_run": run_id, "claim_worker": worker}).first()
-    db.session.commit()
+    statement = CLAIM_ASYNC if db.session.get_bind().dialect.name == "postgresql" else CLAIM
+    claimed = _alone(statement, {"claim_id": submission_id, "claim_task": task_id, "claim_now": utcnow(),
+                                 "claim_run": run_id, "claim_worker": worker}, lambda result: result.first())
     if claimed is None:
         return None
-    code, course, name = claimed
-    return Claim(submission_id, run_id, code, course, name)
+    code, course, name, submitted_at, due, policy, per_day, extension_due, course_id, endpoints = claimed[:10]
+    terms = LateTerms(submitted_at, due, LatePolicy(policy), per_day, extension_due, course_id, bool(endpoints))
+    return Claim(submission_id, run_id, code, course, name, terms)
 
 
 def store_result(claim: Claim, document: dict[str, Any], spec_digest: str | None = None) -> bool:
@@ -150,16 +225,37 @@ def store_result(claim: Claim, document: dict[str, Any], spec_digest: str | None
     `document` is grade_source's, which is strict JSON already (graders.scoring.result_document).
     The stored document says what the row says: `raw_score`, the `late` penalty and the final
     `score`. `spec_digest` names the assignment file that graded it."""
+    terms = claim.terms
+    if terms is not None and not terms.endpoints:
+        lateness = deadlines.assess(terms.policy, terms.per_day, terms.due, terms.extension_due, terms.submitted_at)
+        scored = late.apply(document, lateness)
+        stored = _alone(STORE_RESULT_ALONE, {
+            **_stored_values(claim, scored, lateness, spec_digest), "terms_due": terms.due,
+            "terms_policy": terms.policy, "terms_per_day": terms.per_day, "terms_extension": terms.extension_due,
+            "terms_course": terms.course_id}, lambda result: result.rowcount)
+        if stored == 1:
+            return True
+    return _store_in_transaction(claim, document, spec_digest)
+
+
+def _stored_values(claim: Claim, document: dict[str, Any], lateness: late.Lateness,
+                   spec_digest: str | None) -> dict[str, Any]:
+    return {"claim_id": claim.submission_id, "claim_run": claim.run_id, "store_now": utcnow(),
+            "store_score": document["score"], "store_raw": document["raw_score"], "store_late_days": lateness.days_late,
+            "store_max": float(document["max_score"]), "store_result": document,
+            "store_engine": str(document.get("engine_version")), "store_digest": spec_digest}
+
+
+def _store_in_transaction(claim: Claim, document: dict[str, Any], spec_digest: str | None) -> bool:
+    """The general path: the late terms read again, the result and its outbox rows (the
+    submission event; grade.updated when a regrade changed the score that counts) in one
+    transaction."""
     terms = db.session.execute(LATE_TERMS, {"claim_id": claim.submission_id}).one()
     submitted_at, due, policy, per_day, extension_due = terms[:5]
     lateness = deadlines.assess(LatePolicy(policy), per_day, due, extension_due, submitted_at)
     document = late.apply(document, lateness)
     regrade = _RegradeWatch.start(claim.submission_id, terms)
-    result = db.session.execute(STORE_RESULT, {
-        "claim_id": claim.submission_id, "claim_run": claim.run_id, "store_now": utcnow(),
-        "store_score": document["score"], "store_raw": document["raw_score"], "store_late_days": lateness.days_late,
-        "store_max": float(document["max_score"]), "store_result": document,
-        "store_engine": str(document.get("engine_version")), "store_digest": spec_digest})
+    result = db.session.execute(STORE_RESULT, _stored_values(claim, document, lateness, spec_digest))
     stored = result.rowcount == 1
     if stored:
         _announce(claim.submission_id, terms.course_id, SUBMISSION_GRADED, regrade)

@@ -1,14 +1,19 @@
 """The grading state machine on the database side, without workers: claims, single writes, sweeps."""
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import flask_migrate
+import psycopg
 import pytest
+from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db
-from app.models import Role, Submission, SubmissionStatus, WorkerHeartbeat
-from app.services import assignments, courses, coursework, grading, people
+from app.models import Assignment, Extension, Role, Submission, SubmissionStatus, WorkerHeartbeat
+from app.services import assignments, courses, coursework, deadlines, grading, people, webhook_endpoints
 from app.services.submissions import submit
 from graders.scoring import json_safe
 from tests.support.servers import CORRECT
@@ -19,6 +24,79 @@ DOCUMENT = {"score": 20.0, "max_score": 25.0, "engine_version": "test", "problem
 def fresh(submission_id: int) -> Submission:
     db.session.expire_all()
     return db.session.get(Submission, submission_id)
+
+
+@contextmanager
+def sent_to_postgres() -> Iterator[Counter[str]]:
+    """What the session sends PostgreSQL, by first word: each statement, and the BEGIN and COMMIT
+    round trips psycopg adds around statements outside autocommit."""
+    sent: Counter[str] = Counter()
+    idle = psycopg.pq.TransactionStatus.IDLE
+
+    def statement(conn, cursor, text, *_):
+        if not cursor.connection.autocommit and cursor.connection.info.transaction_status == idle:
+            sent["BEGIN"] += 1
+        sent[text.split(None, 1)[0].upper()] += 1
+
+    def commit(conn):
+        if conn.connection.dbapi_connection.info.transaction_status != idle:
+            sent["COMMIT"] += 1
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+
+
+def test_a_graded_job_sends_two_statements_and_nothing_else(student):
+    """The cost of the service around the engine, pinned as counts: the claim and the store are
+    one statement each, each its own transaction (no BEGIN or COMMIT round trips)."""
+    submission_id = submit(student, "T101", "penalised", CORRECT.encode(), "a.py").id
+    db.session.commit()
+    with sent_to_postgres() as sent:
+        claimed = grading.claim(submission_id, "task-A", "w1")
+        assert grading.store_result(claimed, DOCUMENT, "d" * 64)
+    assert sent == {"UPDATE": 2}
+    row = fresh(submission_id)
+    assert (row.status, row.raw_score, row.score, row.late_days) == (SubmissionStatus.GRADED, 20.0, 16.0, 2)
+
+
+def test_with_a_subscribed_endpoint_the_result_and_its_message_are_one_transaction(student, course):
+    webhook_endpoints.create(course, "https://lms.example.edu/hooks", ["submission.graded"])
+    db.session.commit()
+    submission_id = submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
+    db.session.commit()
+    with sent_to_postgres() as sent:
+        claimed = grading.claim(submission_id, "task-A", "w1")
+        assert grading.store_result(claimed, DOCUMENT)
+    # The claim; then the late terms, the result, the endpoints, the event's facts and its row.
+    assert sent == {"UPDATE": 2, "BEGIN": 1, "SELECT": 3, "INSERT": 1, "COMMIT": 1}
+
+
+def test_late_terms_changed_during_the_grading_are_the_ones_applied(student, course):
+    """The claim reads the late terms, but the store applies them only if they still hold."""
+    submission_id = submit(student, "T101", "penalised", CORRECT.encode(), "a.py").id
+    claimed = grading.claim(submission_id, "task-A", "w1")
+    assert claimed.terms.extension_due is None and claimed.terms.per_day == 0.1
+    extension = deadlines.grant_extension("T101", "penalised", "student@example.edu",
+                                          dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    assert grading.store_result(claimed, DOCUMENT)
+    row = fresh(submission_id)
+    assert (row.late_days, row.score, row.result["late"]["due"]) == (0, 20.0, extension.due.isoformat())
+
+    other = submit(student, "T101", "penalised", CORRECT.encode(), "b.py").id
+    claimed = grading.claim(other, "task-B", "w1")
+    assert claimed.terms.extension_due == extension.due
+    db.session.delete(db.session.get(Extension, extension.id))
+    db.session.get(Assignment, fresh(other).assignment_id).late_penalty_per_day = 0.25
+    db.session.commit()
+    assert grading.store_result(claimed, DOCUMENT)
+    row = fresh(other)
+    assert (row.late_days, row.score) == (2, 10.0)  # due 36 hours ago, two days at 25 %
 
 
 def test_only_the_claiming_run_stores_and_only_once(student):
@@ -104,8 +182,13 @@ def test_the_claim_statement_runs_on_sqlite_too(tmp_path, assignments_dir):
         user, _ = people.get_or_create_user("s@example.edu", "S", Role.STUDENT, "pw")
         people.enrol(user, course, Role.STUDENT)
         db.session.commit()
+        other, _ = people.get_or_create_user("o@example.edu", "O", Role.STUDENT, "pw")
+        people.enrol(other, course, Role.STUDENT)
+        db.session.commit()
+        deadlines.grant_extension("C2", "penalised", "o@example.edu", dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
         submission_id = submit(user, "C2", "penalised", CORRECT.encode(), "a.py").id
         claimed = grading.claim(submission_id, "task-A", "w1")
+        assert claimed.terms.extension_due is None  # the other student's extension is theirs
         assert grading.store_result(claimed, DOCUMENT, "d" * 64)
         row = db.session.get(Submission, submission_id)
         stored = (row.raw_score, row.score, row.late_days, row.spec_digest, row.result["late"]["days_late"])

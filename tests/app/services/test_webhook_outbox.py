@@ -95,6 +95,20 @@ def test_a_stored_result_makes_exactly_one_graded_message(endpoint, student):
     assert EVENTS["submission.graded"].schema().validate(payload(message)) == {}
 
 
+def test_an_endpoint_enabled_while_a_job_grades_gets_its_result(course, student):
+    """The claim saw no endpoint, so the store tries its one-statement path, which must not
+    store without the outbox row of an endpoint enabled since."""
+    submission_id = submissions.submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
+    claim = grading.claim(submission_id, "task-A", "w1")
+    assert claim.terms is not None and not claim.terms.endpoints
+    endpoint = webhook_endpoints.create(course, "https://lms.example.edu/hooks/late", ["submission.graded"])[0]
+    db.session.commit()
+    assert grading.store_result(claim, DOCUMENT)
+    [message] = messages("submission.graded")
+    assert (message.endpoint_id, message.submission_id) == (endpoint.id, submission_id)
+    assert payload(message)["data"]["score_given"] == 20.0
+
+
 def test_a_system_failure_is_grading_failed_not_a_zero(endpoint, student):
     submission_id = submissions.submit(student, "T101", "t1", CORRECT.encode(), "a.py").id
     claim = grading.claim(submission_id, "task-A", "w1")
