@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import cpu_usage
-from bench.service import CORRECT, Load, apply_env, build_stack
+from bench.service import CORRECT, Load, build_stack, migrated_app
 
 
 def backend_cpu(database: str) -> float:
@@ -63,19 +63,13 @@ class Counting:
 def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     stack = build_stack(False, workdir)
     try:
-        apply_env(stack.env)
-        import flask_migrate
-
+        web = migrated_app(stack)
         from app import create_app
         from app.extensions import db
         from app.services import grading
         from app.services.demo import seed_demo
-        from app.setup import prepare_instance
 
-        prepare_instance()
-        web = create_app()
         with web.app_context():
-            flask_migrate.upgrade()
             seed_demo()
             load = Load()
             ids = [load.upload(index) for index in range(args.jobs)]

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.service import ROOT, apply_env, build_stack, free_port, percentile
+from bench.service import ROOT, build_stack, free_port, migrated_app, percentile
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 MISTAKES = ROOT / "assignments" / "examples" / "hw1_mistakes.py"
@@ -130,16 +130,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="ng-bench-poll-"))
     stack = build_stack(False, workdir)
     try:
-        apply_env(stack.env)
-        import flask_migrate
-
-        from app import create_app
-        from app.setup import prepare_instance
-
-        prepare_instance()
-        app = create_app()
-        with app.app_context():
-            flask_migrate.upgrade()
+        app = migrated_app(stack)
         ids = seed(app)
         base = "/student/DEMO/submissions"
         paths: dict[str, tuple[str, dict[str, str]]] = {

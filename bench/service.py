@@ -173,22 +173,31 @@ def apply_env(env: dict[str, str]) -> None:
                        or k in ("DATABASE_URL", "REDIS_URL")})
 
 
+def migrated_app(stack: Stack) -> Any:
+    """The app as a deployment starts it on the stack: its environment applied, instance/ prepared,
+    the schema migrated. The app package is imported only now, after the environment is set."""
+    apply_env(stack.env)
+    import flask_migrate
+
+    from app import create_app
+    from app.setup import prepare_instance
+
+    prepare_instance()
+    app = create_app()
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
 def run_service(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     stack = build_stack(args.embedded, workdir)
     if getattr(args, "faults", False):
         stack.env.update(faults.QUICK_RECOVERY)
     try:
-        apply_env(stack.env)
-        import flask_migrate
-
-        from app import create_app
+        app = migrated_app(stack)
         from app.services.demo import seed_demo
-        from app.setup import prepare_instance
 
-        prepare_instance()
-        app = create_app()
         with app.app_context():
-            flask_migrate.upgrade()
             seed_demo()
         queues = "grading,maintenance"
         if args.faults:

@@ -25,7 +25,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from bench.service import ROOT, apply_env, build_stack
+from bench.service import ROOT, build_stack, migrated_app
 
 SOURCE = ROOT / "assignments" / "examples" / "hw1_mistakes.py"
 
@@ -143,19 +143,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="ng-staff-bench-"))
     stack = build_stack(False, workdir)
     try:
-        apply_env(stack.env)
-        import flask_migrate
-
-        from app import create_app
-        from app.setup import prepare_instance
-
-        prepare_instance()
-        app = create_app()
+        app = migrated_app(stack)
         document = result_document()
         out: dict[str, Any] = {"attempts_per_student": args.attempts,
                                "result_document_kb": round(len(json.dumps(document)) / 1024, 1)}
         with app.app_context():
-            flask_migrate.upgrade()
             seeded = {size: seed(f"S{size}", size, args.attempts, document) for size in args.sizes}
         for size, (ta, assignment) in seeded.items():
             out[f"{size} students"] = measure(app, ta, assignment, f"S{size}")

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import cpu_usage
-from bench.service import CELERY, ROOT, apply_env, build_stack, free_port, percentile, wait_for_workers
+from bench.service import CELERY, ROOT, build_stack, free_port, migrated_app, percentile, wait_for_workers
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 COURSE = "WEB101"
@@ -200,18 +200,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="ng-web-bench-"))
     stack = build_stack(False, workdir)
     try:
-        apply_env(stack.env)
-        import flask_migrate
-
-        from app import create_app
+        app = migrated_app(stack)
         from app.extensions import db
         from app.models import Submission
-        from app.setup import prepare_instance
 
-        prepare_instance()
-        app = create_app()
         with app.app_context():
-            flask_migrate.upgrade()
             seed(args.students)
         port = free_port()
         web = stack.start(GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", str(args.web_workers),

@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from bench.service import CELERY, CORRECT, MISTAKES, build_stack, free_port, percentile
+from bench.service import CELERY, CORRECT, MISTAKES, build_stack, free_port, migrated_app, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
@@ -124,21 +124,12 @@ def run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                       "NABLAGRADE_API_SUBMIT_RATE_LIMIT": "1000000 per minute", "NABLAGRADE_SWEEP_INTERVAL": "5"})
     receiver = Receiver()
     try:
-        from bench.service import apply_env
-
-        apply_env(stack.env)
-        import flask_migrate
-
-        from app import create_app
+        app = migrated_app(stack)
         from app.extensions import db
         from app.services import assignments, courses, tokens
-        from app.setup import prepare_instance
 
-        prepare_instance()
-        app = create_app()
         integrations = []
         with app.app_context():
-            flask_migrate.upgrade()
             for index in range(args.integrations):
                 course = courses.get_or_create_course(f"LMS{index:03d}", f"Integration {index}")
                 assignments.sync(course)
