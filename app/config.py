@@ -191,8 +191,10 @@ def _float(name: str, default: float) -> float:
 
 def strict_json(value: Any) -> str:
     """The JSON columns' serializer: NaN and Infinity are refused rather than stored, because
-    PostgreSQL's json type and every LMS parser reject them (the engine spells them "nan")."""
-    return json.dumps(value, allow_nan=False)
+    PostgreSQL's json type and every LMS parser reject them (the engine spells them "nan").
+    Without the default spaces after `,` and `:`: a result document is mostly arrays of numbers,
+    and the spaces were 7 % of every stored byte that the grading path writes and compresses."""
+    return json.dumps(value, allow_nan=False, separators=(",", ":"))
 
 
 # Standard Webhooks' example schedule: after the immediate attempt, retries 5 s, 5 min, 30 min,

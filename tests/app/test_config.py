@@ -1,9 +1,11 @@
 """app.config reads the environment and never writes: not even the instance folder."""
 
+import json
+
 import pytest
 
 from app import MissingSecretKey, create_app
-from app.config import EMBEDDED_BROKER, database_url, from_environment
+from app.config import EMBEDDED_BROKER, database_url, from_environment, strict_json
 
 SERVER_ENVIRONMENT = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY", "NABLAGRADE_INSTANCE")
 
@@ -62,3 +64,12 @@ def test_links_name_the_running_demo_and_not_a_stopped_one(clean_environment, tm
         assert from_environment()["PUBLIC_URL"] == "http://127.0.0.1:5077"
         clean_environment.setenv("NABLAGRADE_PUBLIC_URL", "https://grader.example.edu")
         assert from_environment()["PUBLIC_URL"] == "https://grader.example.edu"  # the setting wins
+
+
+def test_json_columns_are_written_compact_and_strict():
+    document = {"values": [[0.1, -2.5e-17], [3.0, 1e300]], "message": "off by a factor 2: ok"}
+    text = strict_json(document)
+    assert json.loads(text) == document
+    assert ", " not in text.replace("factor 2: ok", "") and '": ' not in text
+    with pytest.raises(ValueError):
+        strict_json({"value": float("nan")})
