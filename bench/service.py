@@ -1,7 +1,8 @@
 """Load the service: a burst of hw1 submissions through the real pipeline, against the engine alone.
 
-    .venv/bin/python -m bench.service                      # Redis + PostgreSQL, 2 workers, 500 submissions
-    .venv/bin/python -m bench.service --burst 100 --light 20
+    .venv/bin/python -m bench.service                      # Redis + PostgreSQL, 2 workers, 500 submissions, 3 drains
+    .venv/bin/python -m bench.service --concurrency 2      # 2 pool processes per worker, as `make worker` runs
+    .venv/bin/python -m bench.service --burst 100 --light 20 --rounds 1
     .venv/bin/python -m bench.service --embedded           # the `make demo` stack: SQLite + the filesystem broker
     .venv/bin/python -m bench.service --faults             # kill a worker, restart Redis empty, kill a pool process
 
@@ -58,7 +59,17 @@ def distinct(source: str, index: int) -> str:
     return f"{source.rstrip()}\n# submission {index}\n"
 
 
-def _engine_share(sources: list[str]) -> tuple[int, float]:
+def steady_rate(completions: list[float]) -> float:
+    """Jobs per second between the 10th and the 90th percentile of completion times: the steady
+    state, the same measure for the engine alone and the service, so neither is judged by its
+    start (processes warming up, the second worker starting later) or by its last job."""
+    ordered = sorted(completions)
+    first, last = len(ordered) // 10, len(ordered) - 1 - len(ordered) // 10
+    span = ordered[last] - ordered[first] if last > first else 0.0
+    return (last - first) / span if span > 0 else 0.0
+
+
+def _engine_share(sources: list[str], barrier: Any) -> tuple[float, list[float]]:
     import assignments
     from graders.engine import default_runner, grade_source
     from graders.preparation import warm
@@ -70,24 +81,31 @@ def _engine_share(sources: list[str]) -> tuple[int, float]:
     for config in spec.problems:
         warm(config.problem, spec.seed, config.trials, spec.hidden_pool, load=True)
     grade_source(sources[0], spec, runner=runner)
-    started = time.perf_counter()
+    barrier.wait()  # every process warmed up: all start together, as the service's workers run together
+    started = time.time()
+    completions = []
     for source in sources:
         grade_source(source, spec, runner=runner)
-    return len(sources), time.perf_counter() - started
+        completions.append(time.time())
+    return started, completions
 
 
-def engine_alone(count: int, processes: int) -> dict[str, float]:
-    """Grade `count` distinct submissions with `processes` engine processes in parallel, no service."""
-    sources = [distinct(CORRECT.read_text() if i % 2 == 0 else MISTAKES.read_text(), i) for i in range(count)]
+def engine_alone(count: int, processes: int, first: int = 0) -> dict[str, float]:
+    """Grade `count` distinct submissions (numbered from `first`) with `processes` engine
+    processes in parallel, no service."""
+    sources = [distinct(CORRECT.read_text() if i % 2 == 0 else MISTAKES.read_text(), i)
+               for i in range(first, first + count)]
     shares = [sources[i::processes] for i in range(processes)]
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
-        # Every process warms up first, then all time their share together.
-        results = list(pool.map(_engine_share, shares))
-    graded = sum(n for n, _ in results)
-    wall = max(seconds for _, seconds in results)
-    per_job = statistics.mean(seconds / n for n, seconds in results)
-    return {"count": graded, "throughput": graded / wall, "mean_ms": per_job * 1000}
+    with context.Manager() as manager, \
+            concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
+        barrier = manager.Barrier(processes)
+        results = list(pool.map(_engine_share, shares, [barrier] * processes))
+    completions = [t for _, times in results for t in times]
+    started = min(start for start, _ in results)
+    per_job = statistics.mean((times[-1] - start) / len(times) for start, times in results)
+    return {"count": len(completions), "throughput": steady_rate(completions),
+            "whole": len(completions) / (max(completions) - started), "mean_ms": per_job * 1000}
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -292,42 +310,79 @@ class Load:
         return [c for (c,) in db.session.execute(select(Submission.grade_count).where(Submission.id.in_(ids)))]
 
 
-def drain(stack: Stack, load: Load, args: argparse.Namespace) -> dict[str, Any]:
-    """The service's own throughput: a backlog of `args.burst` distinct submissions,
-    uploaded while the grading workers are stopped, then drained by freshly started
-    ones. Live, with the uploads arriving during the grading, throughput can be no
-    higher than the load generator's upload rate; from a backlog it is what the
-    workers, the broker and the database sustain."""
+def drain(stack: Stack, load: Load, args: argparse.Namespace, number: int) -> dict[str, Any]:
+    """One round of the service's own throughput: a backlog of `args.burst` distinct
+    submissions, uploaded while the grading workers are stopped, then drained by freshly
+    started ones. Live, with the uploads arriving during the grading, throughput can be no
+    higher than the load generator's upload rate; from a backlog it is what the workers, the
+    broker and the database sustain.
+
+    The engine alone is measured right before the workers start, with the same number of
+    processes: on a shared VM the CPU's speed drifts by tens of percent within a minute, so
+    each drain is compared with the engine runs that bracket it (this one and the next)."""
     from app.models import SubmissionStatus
 
     workers = [name for name in stack.running if name.startswith("worker")]
-    for name in workers:
-        stack.running[name].terminate()  # a warm shutdown: nothing is claimed at this point
-    for name in workers:
-        stack.running[name].wait(60)
-    ids = [load.upload(10_000 + index) for index in range(args.burst)]
+    stop_workers(stack, workers)
+    ids = [load.upload(10_000 * (number + 1) + index) for index in range(args.burst)]
+    engine = engine_alone(args.engine, args.workers * args.concurrency, first=10_000 * (number + 1))
     for name in workers:
         stack.restart(name)
     rows = load.poll(ids, args.timeout, interval=0.5)
     graded = [r for r in rows if r.status is SubmissionStatus.GRADED]
     span = (max(r.graded_at for r in graded) - min(r.started_at for r in graded)).total_seconds() if graded else 0
     counts = load.grade_counts(ids)
-    return {"drain_graded": len(graded), "drain_throughput": len(graded) / span if span else 0.0,
-            "drain_exactly_once": len(counts) == args.burst and all(c == 1 for c in counts), **cadence(graded)}
+    return {"engine_before": engine, "graded": len(graded),
+            "throughput": steady_rate([r.graded_at.timestamp() for r in graded]),
+            "whole": len(graded) / span if span else 0.0,
+            "exactly_once": len(counts) == args.burst and all(c == 1 for c in counts),
+            **cadence(graded, args.concurrency)}
 
 
-def cadence(rows: list[Any]) -> dict[str, float]:
+def stop_workers(stack: Stack, workers: list[str]) -> None:
+    for name in workers:
+        stack.running[name].terminate()  # a warm shutdown: nothing is claimed at this point
+    for name in workers:
+        stack.running[name].wait(60)
+
+
+def drains(stack: Stack, load: Load, args: argparse.Namespace) -> dict[str, Any]:
+    """`args.rounds` drains, engine alone before each and once more after the last: E D E D E D E.
+    Each drain's ratio is to the mean of its two neighbours; the result is the median ratio."""
+    rounds = []
+    for number in range(args.rounds):
+        rounds.append(drain(stack, load, args, number))
+        print(f"  drain {number + 1}/{args.rounds}: {rounds[-1]['throughput']:.1f}/s", flush=True)
+    stop_workers(stack, [name for name in stack.running if name.startswith("worker")])
+    final = engine_alone(args.engine, args.workers * args.concurrency, first=10_000 * (args.rounds + 1))
+    engines = [r["engine_before"] for r in rounds] + [final]
+    for index, one in enumerate(rounds):
+        pair = engines[index], engines[index + 1]
+        one["engine"] = (pair[0]["throughput"] + pair[1]["throughput"]) / 2
+        one["engine_whole"] = (pair[0]["whole"] + pair[1]["whole"]) / 2
+        one["ratio"] = one["throughput"] / one["engine"] if one["engine"] else 0.0
+        one["ratio_whole"] = one["whole"] / one["engine_whole"] if one["engine_whole"] else 0.0
+    return {"drains": rounds, "engines": engines,
+            "drain_ratio": statistics.median(r["ratio"] for r in rounds),
+            "drain_ratio_whole": statistics.median(r["ratio_whole"] for r in rounds),
+            "drain_exactly_once": all(r["exactly_once"] for r in rounds)}
+
+
+def cadence(rows: list[Any], concurrency: int) -> dict[str, float]:
     """Per grading process, the median time a job holds it (`started_at`, taken before the claim,
     to `graded_at`, taken before the store) and the median time from one job's `graded_at` to
-    the next one's `started_at`: the store, Celery's hand-over and the next claim."""
+    the next one's `started_at`: the store, Celery's hand-over and the next claim. Rows name
+    their worker, not its pool process, so this is known only with one pool process each."""
     held: list[float] = []
     between: list[float] = []
+    if concurrency != 1:
+        return {"held_ms": float("nan"), "between_ms": float("nan")}
     for worker in {r.worker for r in rows}:
         mine = sorted((r for r in rows if r.worker == worker), key=lambda r: r.started_at)
         held += [(r.graded_at - r.started_at).total_seconds() * 1000 for r in mine]
         between += [(b.started_at - a.graded_at).total_seconds() * 1000 for a, b in zip(mine, mine[1:], strict=False)]
-    return {"drain_held_ms": statistics.median(held) if held else float("nan"),
-            "drain_between_ms": statistics.median(between) if between else float("nan")}
+    return {"held_ms": statistics.median(held) if held else float("nan"),
+            "between_ms": statistics.median(between) if between else float("nan")}
 
 
 def measure(app: Any, args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
@@ -368,7 +423,7 @@ def measure(app: Any, args: argparse.Namespace, stack: Stack) -> dict[str, Any]:
         "cpu_ms_per_submission": {kind: seconds * 1000 / args.burst for kind, seconds in cpu.items()},
         "correct_scores": sorted({r.score for r in graded if r.code.startswith(sources[0].decode().rstrip())}),
     }
-    return {**result, **drain(stack, load, args)}  # after: it drops the session these rows belong to
+    return {**result, **drains(stack, load, args)}  # after: it drops the session these rows belong to
 
 
 def run_in_scratch(args: argparse.Namespace) -> dict[str, Any]:
@@ -406,7 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=1, help="pool processes per worker (default 1)")
     parser.add_argument("--pool", default="prefork", choices=["prefork", "solo", "threads"],
                         help="Celery execution pool of each worker (default prefork, as `make worker`)")
-    parser.add_argument("--engine", type=int, default=200, help="submissions graded by the engine alone")
+    parser.add_argument("--engine", type=int, default=400,
+                        help="submissions graded by the engine alone before each drain and after the last")
+    parser.add_argument("--rounds", type=int, default=3, help="drains, each between two runs of the engine alone")
     parser.add_argument("--embedded", action="store_true", help="SQLite + the filesystem broker instead")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--faults", action="store_true",
@@ -422,35 +479,33 @@ def main(argv: list[str] | None = None) -> int:
 
     slots = args.workers * args.concurrency
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"engine alone (before): {args.engine} distinct hw1 submissions on {slots} processes ...", flush=True)
-    before = engine_alone(args.engine, slots)
-    print(f"  {before['throughput']:.1f} submissions/s ({before['mean_ms']:.1f} ms each)", flush=True)
-
     stack = "SQLite + filesystem broker" if args.embedded else "Redis + PostgreSQL"
     print(f"service: {stack}, {args.workers} workers x {args.concurrency} ({args.pool}); {args.light} light, "
-          f"{args.burst} burst ...", flush=True)
+          f"{args.burst} burst, then {args.rounds} drains of {args.burst}, each between two runs of the engine alone"
+          f" ({args.engine} distinct hw1 submissions on {slots} processes) ...", flush=True)
     result = run_in_scratch(args)
-    # The engine is measured again afterwards: on a shared machine the load drifts, and the
-    # service run is compared with the mean of the two engine runs that bracket it.
-    print(f"engine alone (after): {args.engine} distinct hw1 submissions on {slots} processes ...", flush=True)
-    after = engine_alone(args.engine, slots)
-    print(f"  {after['throughput']:.1f} submissions/s ({after['mean_ms']:.1f} ms each)", flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    engine_rate = (before["throughput"] + after["throughput"]) / 2
-    ratio = result["drain_throughput"] / engine_rate if engine_rate else 0.0
+    ratio = result["drain_ratio"]
+    engine_rate = statistics.mean(e["throughput"] for e in result["engines"])
     live = result["throughput"] / engine_rate if engine_rate else 0.0
     print(f"  light load  submit->graded  p50 {result['light_p50']:.0f} ms  p95 {result['light_p95']:.0f} ms"
           f"   (target p50 <= 250 ms: {'met' if result['light_p50'] <= 250 else 'MISSED'})")
     print(f"  burst       submit->graded  p50 {result['burst_p50']:.0f} ms  p95 {result['burst_p95']:.0f} ms;"
           f" accepted {result['submit_rate']:.0f} submissions/s; grading itself {result['grading_ms']:.0f} ms median")
-    print(f"  throughput  {result['drain_throughput']:.1f} submissions/s draining a backlog of {args.burst} ="
-          f" {ratio:.0%} of the engine alone ({engine_rate:.1f}/s, mean of before and after)"
-          f"   (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'}); graded {result['drain_graded']}/{args.burst},"
-          f" exactly once {'YES' if result['drain_exactly_once'] else 'NO'}")
-    print(f"              each grading process: a job holds it {result['drain_held_ms']:.1f} ms (median, claim to"
-          f" result), then {result['drain_between_ms']:.1f} ms to the next job (store, Celery, next claim)")
-    print(f"              {result['throughput']:.1f} submissions/s live (= {live:.0%}), the uploads arriving at"
-          f" {result['submit_rate']:.0f}/s during the grading: no more than the load generator's rate")
+    print("  throughput, steady state (10th to 90th percentile of completions), each drain against the mean of the"
+          " engine runs before and after it:")
+    for number, one in enumerate(result["drains"], 1):
+        print(f"    drain {number}: {one['throughput']:.1f}/s = {one['ratio']:.0%} of the engine alone ({one['engine']:.1f}/s);"
+              f" over the whole drain {one['whole']:.1f}/s = {one['ratio_whole']:.0%} of {one['engine_whole']:.1f}/s;"
+              f" graded {one['graded']}/{args.burst}, exactly once {'YES' if one['exactly_once'] else 'NO'}"
+              + (f"; a job holds a grading process {one['held_ms']:.1f} ms (claim to result), then"
+                 f" {one['between_ms']:.1f} ms to the next (store, Celery, next claim)" if args.concurrency == 1 else ""))
+    print("    engine alone, in order: " + ", ".join(f"{e['throughput']:.1f}/s" for e in result["engines"]))
+    print(f"  throughput  median {ratio:.0%} of the engine alone (whole drains: {result['drain_ratio_whole']:.0%})"
+          f"   (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'}); every drain graded exactly once"
+          f" {'YES' if result['drain_exactly_once'] else 'NO'}")
+    print(f"  live        {result['throughput']:.1f} submissions/s during the burst (= {live:.0%} of the engine alone's"
+          f" mean), the uploads arriving at {result['submit_rate']:.0f}/s: no more than the load generator's rate")
     print(f"  graded {result['graded']}/{result['burst']}, errors {result['errors']}, graded twice "
           f"{result['graded_twice']}, never graded {result['never_graded']}: exactly once "
           f"{'YES' if result['exactly_once'] else 'NO'}; scores of the correct file {result['correct_scores']}")
