@@ -161,7 +161,7 @@ def test_a_failed_grading_is_never_shown_as_a_score(ui_app: Flask) -> None:
     assert "7.5" in graded and "(75%)" in graded and 'width="75.0"' in graded
 
 
-def test_result_table_marks_nan_as_above_the_tolerance(ui_app: Flask) -> None:
+def test_result_table_says_nan_is_not_a_number_rather_than_above_the_tolerance(ui_app: Flask) -> None:
     problems = [{"id": "p", "title": "P", "earned": 0, "points": 5, "status": "fail", "checks": [
         {"name": "nan", "status": "fail", "error": float("nan"), "tolerance": 1e-8},
         {"name": "ok", "status": "pass", "error": 1e-9, "tolerance": 1e-8},
@@ -169,7 +169,8 @@ def test_result_table_marks_nan_as_above_the_tolerance(ui_app: Flask) -> None:
     html = render(ui_app, '{% from "macros/results.html" import result_table %}{{ result_table(problems) }}',
                   problems=problems)
     rows = html.split("<tr class=")[1:]
-    assert "NaN</span> above" in rows[0] and "within" in rows[1] and "Hidden until the deadline" in rows[2]
+    assert "NaN</span>: not a number, so not within 1.00e-08" in rows[0] and "above" not in rows[0]
+    assert "err--over" in rows[0] and "within" in rows[1] and "Hidden until the deadline" in rows[2]
 
 
 FIELD = '{% from "macros/forms.html" import field, form_errors %}{{ form_errors(form) }}{{ field(form.name, autocomplete="name") }}{{ field(form.agree) }}'
