@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import math
 import multiprocessing
 import os
 import shutil
@@ -93,8 +94,8 @@ def _engine_share(sources: list[str], barrier: Any) -> tuple[float, list[float]]
 def engine_alone(count: int, processes: int, first: int = 0) -> dict[str, float]:
     """Grade `count` distinct submissions (numbered from `first`) with `processes` engine
     processes in parallel, no service."""
-    sources = [distinct(CORRECT.read_text() if i % 2 == 0 else MISTAKES.read_text(), i)
-               for i in range(first, first + count)]
+    files = CORRECT.read_text(), MISTAKES.read_text()
+    sources = [distinct(files[i % 2], i) for i in range(first, first + count)]
     shares = [sources[i::processes] for i in range(processes)]
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, \
@@ -324,8 +325,9 @@ def drain(stack: Stack, load: Load, args: argparse.Namespace, number: int) -> di
 
     workers = [name for name in stack.running if name.startswith("worker")]
     stop_workers(stack, workers)
-    ids = [load.upload(10_000 * (number + 1) + index) for index in range(args.burst)]
-    engine = engine_alone(args.engine, args.workers * args.concurrency, first=10_000 * (number + 1))
+    first = 10_000 * (number + 1)  # each round's files differ from every other round's
+    ids = [load.upload(first + index) for index in range(args.burst)]
+    engine = engine_alone(args.engine, args.workers * args.concurrency, first=first)
     for name in workers:
         stack.restart(name)
     rows = load.poll(ids, args.timeout, interval=0.5)
@@ -373,10 +375,10 @@ def cadence(rows: list[Any], concurrency: int) -> dict[str, float]:
     to `graded_at`, taken before the store) and the median time from one job's `graded_at` to
     the next one's `started_at`: the store, Celery's hand-over and the next claim. Rows name
     their worker, not its pool process, so this is known only with one pool process each."""
-    held: list[float] = []
-    between: list[float] = []
     if concurrency != 1:
         return {"held_ms": float("nan"), "between_ms": float("nan")}
+    held: list[float] = []
+    between: list[float] = []
     for worker in {r.worker for r in rows}:
         mine = sorted((r for r in rows if r.worker == worker), key=lambda r: r.started_at)
         held += [(r.graded_at - r.started_at).total_seconds() * 1000 for r in mine]
@@ -499,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
               f" over the whole drain {one['whole']:.1f}/s = {one['ratio_whole']:.0%} of {one['engine_whole']:.1f}/s;"
               f" graded {one['graded']}/{args.burst}, exactly once {'YES' if one['exactly_once'] else 'NO'}"
               + (f"; a job holds a grading process {one['held_ms']:.1f} ms (claim to result), then"
-                 f" {one['between_ms']:.1f} ms to the next (store, Celery, next claim)" if args.concurrency == 1 else ""))
+                 f" {one['between_ms']:.1f} ms to the next (store, Celery, next claim)" if not math.isnan(one["held_ms"]) else ""))
     print("    engine alone, in order: " + ", ".join(f"{e['throughput']:.1f}/s" for e in result["engines"]))
     print(f"  throughput  median {ratio:.0%} of the engine alone (whole drains: {result['drain_ratio_whole']:.0%})"
           f"   (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'}); every drain graded exactly once"

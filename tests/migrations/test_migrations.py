@@ -4,6 +4,7 @@ import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask import Flask
 from flask_migrate import Config
 from sqlalchemy import select
 
@@ -27,9 +28,13 @@ def test_there_is_a_single_head():
     assert len(heads) == 1, f"several heads: {heads}; merge them"
 
 
+def app_on(url: str, tmp_path) -> Flask:
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t",
+                       "CELERY_BROKER_URL": "memory://"})
+
+
 def drift_after_upgrade(url: str, tmp_path) -> list:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t",
-                      "CELERY_BROKER_URL": "memory://"})
+    app = app_on(url, tmp_path)
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
@@ -60,8 +65,7 @@ def test_upgrade_on_empty_sqlite_has_no_drift(tmp_path):
 def test_result_documents_are_stored_with_lz4_on_postgresql_and_downgrade_restores_the_default(tmp_path):
     require_postgres()
     url = create_database("ng_migrations_lz4")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "t",
-                      "CELERY_BROKER_URL": "memory://"})
+    app = app_on(url, tmp_path)
     compression = db.text("SELECT attcompression FROM pg_attribute "
                           "WHERE attrelid = 'submissions'::regclass AND attname = 'result'")
     try:
