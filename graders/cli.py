@@ -1,16 +1,14 @@
-"""`nablagrade`: grade files, list the bank, store the references, prove the bank sound.
-
-Exit codes of `check`: 0 every file got full marks, 1 one fell short, 2 a usage
-error or a file that could not be graded, 130 interrupted (Ctrl-C).
-"""
+"""nablagrade: grade files, list the bank, store the references, prove the bank sound."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,22 +43,59 @@ def select_runner(no_sandbox: bool) -> Runner:
         raise UsageError(f"cannot start the sandbox: {exc} (use --no-sandbox to run trusted code without it)") from None
 
 
-def _submissions(paths: list[str]) -> list[Path]:
-    """The files to grade, in the order given; a folder stands for every .py file under
-    it (an LMS export has a folder per student), sorted, skipping hidden folders and
-    never following a link to a folder (an export may hold a loop of them)."""
+def _submissions(paths: list[str]) -> tuple[list[Path], dict[Path, str], list[Path]]:
+    """The files to grade, in the order given, each once however it is spelt; a folder
+    stands for every .py file under it (an LMS export has a folder per student). Also
+    the folders that could not be read, with why, and the other files the folders hold,
+    so that neither goes unsaid."""
     files: list[Path] = []
+    unreadable: dict[Path, str] = {}
+    others: list[Path] = []
     for name in paths:
         path = Path(name)
         if not path.is_dir():
             files.append(path)
             continue
-        found = []
-        for folder, subfolders, names in os.walk(path):
-            subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "__pycache__"]
-            found.extend(Path(folder) / n for n in names if n.endswith(".py") and not n.startswith("."))
-        files.extend(sorted(found) or [path])  # an empty folder is reported, not skipped silently
-    return list(dict.fromkeys(files))
+        found = _walk(path, unreadable, others)
+        files.extend(found or [path])  # an empty folder is reported, not skipped silently
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(_identity(path), path)
+    return list(unique.values()), unreadable, sorted(others)
+
+
+def _walk(root: Path, unreadable: dict[Path, str], others: list[Path]) -> list[Path]:
+    """The .py files under `root`, sorted, skipping hidden folders and never following a
+    link to a folder (an export may hold a loop of them). A folder that cannot be read
+    stands in the list for itself, its reason in `unreadable`; other files go to `others`."""
+    found: list[Path] = []
+
+    def refused(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else root
+        unreadable[where] = f"{where}: cannot read this folder ({error.strerror})"
+        found.append(where)
+
+    for folder, subfolders, names in os.walk(root, onerror=refused):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "__pycache__"]
+        for file in names:
+            if not file.startswith("."):
+                (found if file.endswith(".py") else others).append(Path(folder) / file)
+    return sorted(found)
+
+
+def _identity(path: Path) -> Path:
+    """One key for `a.py`, `./a.py` and `/home/ta/a.py`."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return path
+
+
+def report_width() -> int:
+    """The terminal's width (or $COLUMNS), at most the report's own; 96 into a pipe."""
+    from graders.report import WIDTH
+
+    return min(shutil.get_terminal_size((WIDTH, 24)).columns, WIDTH)
 
 
 def shown(path: Path) -> str:
@@ -114,12 +149,19 @@ def _check(args: argparse.Namespace) -> int:
     from graders.report import render, summary
 
     fixed = _fixed_assignment(args)
-    files = _submissions(args.files)
+    files, unreadable, others = _submissions(args.files)
+    if others:
+        listed = ", ".join(shown(path) for path in others[:5]) + (", ..." if len(others) > 5 else "")
+        print(f"nablagrade: skipped {len(others)} file{'s' if len(others) > 1 else ''} that "
+              f"{'are' if len(others) > 1 else 'is'} not .py: {listed}", file=sys.stderr, flush=True)
+    width = report_width()
     runner: Runner | None = None
     rows: list[tuple[str, dict | None, str]] = []
     for number, path in enumerate(files):
         document, error = None, ""
         try:
+            if path in unreadable:
+                raise SubmissionError(unreadable[path])
             if path.is_dir():
                 raise SubmissionError(f"{path} is a folder with no .py file in it")
             source = read_submission(path)
@@ -140,9 +182,9 @@ def _check(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"path": name, **(document or {"error": error})}), flush=True)
         elif document is not None:
-            print(("\n" if number else "") + render(document, name), flush=True)
+            print(("\n" if number else "") + render(document, name, width), flush=True)
     if not args.json and len(rows) > 1:
-        print("\n" + summary(rows), flush=True)
+        print("\n" + summary(rows, width), flush=True)
     if any(document is None for _, document, _ in rows):
         return EXIT_USAGE
     return EXIT_FULL if all(document["passed"] for _, document, _ in rows) else EXIT_SHORT
@@ -163,8 +205,14 @@ def _problems(args: argparse.Namespace) -> int:
 
 
 def _selftest(args: argparse.Namespace) -> int:
+    from graders.problem import get_problem
     from graders.selftest import run_selftest
 
+    try:
+        for problem_id in args.problem or []:
+            get_problem(problem_id)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
     return run_selftest(select_runner(args.no_sandbox), only=args.problem, verbose=args.verbose)
 
 
@@ -202,14 +250,51 @@ def _warm(args: argparse.Namespace) -> int:
     return EXIT_FULL
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nablagrade", description=__doc__.splitlines()[0])
-    parser.add_argument("--version", action="version", version=f"nablagrade {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+CHECK_EXIT = """exit status:
+  0    every file got full marks
+  1    a file fell short of full marks
+  2    a usage error, or a file that could not be graded at all
+  130  interrupted (Ctrl-C)"""
 
-    check = commands.add_parser("check", help="grade Python files of gradient functions (files or folders)")
+SELFTEST_EXIT = """exit status:
+  0    the bank is sound
+  1    a solution fell short or a wrong variant passed
+  2    a usage error (an unknown problem, no sandbox)
+  130  interrupted (Ctrl-C)"""
+
+CHECK_EXAMPLES = """examples:
+  nablagrade check hw1.py
+      the bank problems whose functions hw1.py defines
+  nablagrade check hw1.py --problem softmax
+      one problem, even if the file lacks its function
+  nablagrade check export/ --assignment hw1
+      every .py file under export/, then a summary table
+  nablagrade check export/ --json > results.jsonl
+      one result document per line, each with its file's path"""
+
+
+def _command(commands: argparse._SubParsersAction, name: str, summary: str, description: str,
+             epilog: str) -> argparse.ArgumentParser:
+    # The epilogs are laid out by hand; the description is wrapped here, to the terminal.
+    width = min(shutil.get_terminal_size().columns, 80) - 2
+    return commands.add_parser(name, help=summary, description=textwrap.fill(description, width), epilog=epilog,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nablagrade", description=__doc__.strip(), epilog="exit status of check: 0 full marks, 1 short of them, 2 not graded or a usage error, "
+        "130 interrupted. `nablagrade COMMAND --help` says more of each command.")
+    parser.add_argument("--version", action="version", version=f"nablagrade {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = _command(commands, "check", "grade Python files of gradient functions (files or folders)",
+                     "Grade each file in turn, in the sandbox: a report per file, and a summary table when "
+                     "there are several. A folder stands for every .py file under it.",
+                     CHECK_EXAMPLES + "\n\n" + CHECK_EXIT)
     check.add_argument("files", nargs="+", metavar="FILE", help="a .py file, or a folder of them (repeatable)")
-    check.add_argument("--problem", action="append", metavar="ID", help="grade this bank problem (repeatable)")
+    check.add_argument("--problem", action="append", metavar="ID",
+                       help="grade this bank problem (repeatable; `nablagrade problems` lists them)")
     check.add_argument("--assignment", metavar="NAME", help="grade against an assignment (hw1, hw2 or a .toml path)")
     check.add_argument("--json", action="store_true",
                        help="print one result document per file, one per line (JSON Lines), with its path")
@@ -217,19 +302,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-sandbox", action="store_true", help="run WITHOUT isolation (trusted code only)")
     check.set_defaults(handler=_check)
 
-    problems = commands.add_parser("problems", help="list the problem bank")
-    problems.add_argument("--json", action="store_true")
+    problems = _command(commands, "problems", "list the problem bank",
+                        "List the bank's problems: id, the function a file defines, title.", "exit status: 0")
+    problems.add_argument("--json", action="store_true", help="print them as JSON, with their statements")
     problems.set_defaults(handler=_problems)
 
-    warm = commands.add_parser("warm", help="compute and store the references every grading reads")
+    warm = _command(commands, "warm", "compute and store the references every grading reads",
+                    "Compute, validate by finite differences and store the references of the visible trials "
+                    "and of every hidden trial set, so that grading does not compute them.",
+                    "exit status:\n  0    stored\n  2    an unknown assignment\n  130  interrupted (what is stored is kept)")
     warm.add_argument("--assignment", action="append", metavar="NAME",
                       help="only this assignment (repeatable; default: every assignment and every bank problem)")
     warm.add_argument("--verbose", "-v", action="store_true", help="also list the settings already stored")
     warm.set_defaults(handler=_warm)
 
-    selftest = commands.add_parser("selftest", help="prove the bank sound: solutions pass, wrong variants fail")
-    selftest.add_argument("--problem", action="append", metavar="ID")
-    selftest.add_argument("--verbose", "-v", action="store_true")
+    selftest = _command(commands, "selftest", "prove the bank sound: solutions pass, wrong variants fail",
+                        "Grade every problem's reference solution (it must get full marks) and its wrong "
+                        "variants (each must fail, with its diagnosis) on every hidden trial set.", SELFTEST_EXIT)
+    selftest.add_argument("--problem", action="append", metavar="ID", help="only this problem (repeatable)")
+    selftest.add_argument("--verbose", "-v", action="store_true", help="also list each variant and its verdict")
     selftest.add_argument("--no-sandbox", action="store_true", help="run WITHOUT isolation")
     selftest.set_defaults(handler=_selftest)
     return parser

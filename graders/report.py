@@ -5,14 +5,17 @@ and what the student's code printed; and the summary table of a batch."""
 from __future__ import annotations
 
 import math
+import re
 import textwrap
+import unicodedata
 from typing import Any
 
 import numpy as np
 
-WIDTH = 96
+WIDTH = 96  # the widest report; a narrower terminal gets a narrower one (`render(width=...)`)
+NARROWEST = 40
 INDENT = " " * 8
-VALUE_LINES = 6  # lines of one array shown; the rest is elided
+VALUE_LINES = 8  # lines of one value shown (a 7-vector as a column and its shape); the rest is elided
 PRINTED_LINES = 20  # lines of the student's own output shown
 NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -21,14 +24,16 @@ def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
 
 
-def _wrapped(text: str, indent: str = INDENT) -> list[str]:
-    lines = []
+def _wrapped(text: str, indent: str = INDENT, width: int = WIDTH, first: str | None = None) -> list[str]:
+    """`text` wrapped to `width`; `first` replaces the indent of the very first line."""
+    lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
+        start = first if first is not None and not lines else indent
         if paragraph.startswith("    "):  # code and caret lines keep their spacing
-            lines.append(indent + paragraph)
+            lines.append(start + paragraph)
             continue
-        lines.extend(textwrap.wrap(paragraph, width=WIDTH, initial_indent=indent, subsequent_indent=indent,
-                                   replace_whitespace=False) or [""])
+        lines.extend(textwrap.wrap(paragraph, width=width, initial_indent=start, subsequent_indent=indent,
+                                   replace_whitespace=False, break_on_hyphens=False) or [start.rstrip()])
     return lines
 
 
@@ -41,29 +46,53 @@ def _numbers(value: Any) -> Any:
     return value
 
 
-def show_value(value: Any) -> list[str]:
+def _scalar(value: int | float) -> str:
+    """An int as an int (`steps = 6`, not `6.`), a float as a float (`beta = 3.0`)."""
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.7g}"
+    return text if any(mark in text for mark in (".", "e", "n")) else text + ".0"
+
+
+def _fixed_point_reads_well(array: np.ndarray) -> bool:
+    """Six decimals show every entry that matters when the largest is neither tiny nor
+    huge: a Jacobian whose smallest entries are 1e-5 then reads like the student's,
+    not in exponents that wrap it over twice as many lines."""
+    finite = np.abs(array[np.isfinite(array)])
+    return finite.size > 0 and 1e-3 <= float(finite.max()) < 1e8
+
+
+def show_value(value: Any, width: int = WIDTH) -> list[str]:
     """A value of the document (nested lists, a number, or a note such as "array of
-    shape (500, 500) (too large to show)") as at most VALUE_LINES lines."""
+    shape (500, 500) (too large to show)") as at most VALUE_LINES lines of about
+    `width` characters."""
     value = _numbers(value)
     if isinstance(value, str):
         return [value]
     if isinstance(value, bool) or not isinstance(value, (list, int, float)):
-        return [repr(value)]
+        return [repr(value)[:width]]
+    if not isinstance(value, list):
+        return [_scalar(value)]
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.asarray(value)
+        if array.dtype.kind not in "iu":
+            array = array.astype(np.float64)
     except (TypeError, ValueError):
-        return [repr(value)[:WIDTH]]
-    text = np.array2string(array, precision=6, threshold=24, edgeitems=3, max_line_width=WIDTH - 24,
-                           suppress_small=False)
+        return [repr(value)[:width]]
+    text = np.array2string(array, precision=6, threshold=24, edgeitems=3, max_line_width=max(width, 20),
+                           suppress_small=array.dtype.kind == "f" and _fixed_point_reads_well(array))
     lines = text.splitlines()
-    if array.ndim:
-        lines[-1] += f"   shape {array.shape}"
+    shape = f"   shape {array.shape}"
+    if len(lines[-1]) + len(shape) <= width:
+        lines[-1] += shape
+    else:
+        lines.append(shape.strip())
     if len(lines) > VALUE_LINES:
         lines = lines[: VALUE_LINES - 1] + [f"... ({len(lines) - VALUE_LINES + 1} more lines)"]
     return lines
 
 
-def _details(details: dict[str, Any]) -> list[str]:
+def _details(details: dict[str, Any], width: int) -> list[str]:
     lines = []
     for heading, key in (("inputs", "inputs"), ("expected", "expected"), ("received", "received")):
         values = details.get(key) or {}
@@ -71,16 +100,24 @@ def _details(details: dict[str, Any]) -> list[str]:
             continue
         lines.append(f"{INDENT}{heading}:")
         for name, value in values.items():
-            shown = show_value(value)
             label = f"{INDENT}  {name} = "
+            shown = show_value(value, max(width - len(label), 20))
             lines.append(label + shown[0])
             lines.extend(" " * len(label) + line for line in shown[1:])
     return lines
 
 
-def _problem(problem: dict[str, Any], shown_elsewhere: dict[str, str]) -> list[str]:
+def _headline(head: str, score: str, width: int) -> str:
+    """The problem and its score, the scores in one column when the width allows it."""
+    column = min(60, width - 16)
+    if len(head) < column:
+        return f"{head:<{column}} {score:>6}"
+    return f"{head} {score}"
+
+
+def _problem(problem: dict[str, Any], shown_elsewhere: dict[str, str], width: int) -> list[str]:
     head = f"{problem['id']}: {problem['function']}"
-    lines = [f"{head:<60} {_points(problem['score']):>6} / {_points(problem['max_score'])}"]
+    lines = [_headline(head, _points(problem["score"]), width) + f" / {_points(problem['max_score'])}"]
     checks = problem["checks"]
     failed = [check for check in checks if not check["passed"]]
     # Nothing could run (a syntax error, a file that does not load, the wrong type): every
@@ -90,35 +127,42 @@ def _problem(problem: dict[str, Any], shown_elsewhere: dict[str, str]) -> list[s
     if blocked:
         check = next(c for c in failed if c.get("visible", True))
         lines.append(f"  FAIL  every check [{check['diagnosis']}]")
-        lines.extend(_message(check["message"], problem["id"], shown_elsewhere))
+        lines.extend(_message(check["message"], problem["id"], shown_elsewhere, width))
     else:
         said: set[str] = set()
+        detailed: set[str] = set()
         for check in checks:
-            mark = "  pass" if check["passed"] else "  FAIL"
+            mark = "  pass  " if check["passed"] else "  FAIL  "
             code = f" [{check['diagnosis']}]" if check["diagnosis"] else ""
-            lines.append(f"{mark}  {check['name']}{code}")
+            lines.extend(_wrapped(f"{check['name']}{code}", INDENT, width, first=mark))
             if check["passed"]:
                 continue
             if check["message"] not in said:
                 said.add(check["message"])
-                lines.extend(_message(check["message"], problem["id"], shown_elsewhere))
-            if check.get("details"):
-                lines.extend(_details(check["details"]))
+                lines.extend(_message(check["message"], problem["id"], shown_elsewhere, width))
+            # The values behind a message are shown once: the same transposed answer on
+            # every trial, shown three times, would only bury the rest of the report.
+            if check.get("details") and check["message"] not in detailed:
+                detailed.add(check["message"])
+                lines.extend(_details(check["details"], width))
     for note in problem.get("notes", []):
-        lines.extend(_wrapped(f"note: {note}", "  "))
+        lines.extend(_wrapped(f"note: {note}", "  ", width))
     return lines
 
 
-def _message(message: str, problem_id: str, shown_elsewhere: dict[str, str]) -> list[str]:
+def _message(message: str, problem_id: str, shown_elsewhere: dict[str, str], width: int) -> list[str]:
     """The message, or a pointer to the problem above that already said it (a syntax
     error is the same whole-file message for every problem)."""
     if message in shown_elsewhere:
-        return [f"{INDENT}(the same message as for {shown_elsewhere[message]} above)"]
+        return _wrapped(f"(the same message as for {shown_elsewhere[message]} above)", INDENT, width)
     shown_elsewhere[message] = problem_id
-    return _wrapped(message)
+    return _wrapped(message, INDENT, width)
 
 
-def render(document: dict[str, Any], filename: str) -> str:
+def render(document: dict[str, Any], filename: str, width: int = WIDTH) -> str:
+    """The report of one file, its lines at most about `width` characters (a long
+    file name or a long line of code may run over)."""
+    width = max(width, NARROWEST)
     title = f"nablagrade {document.get('engine_version', '')}: {filename}"
     if document.get("assignment"):
         title += f" (assignment {document['assignment']})"
@@ -126,13 +170,13 @@ def render(document: dict[str, Any], filename: str) -> str:
     shown_elsewhere: dict[str, str] = {}
     for problem in document["problems"]:
         lines.append("")
-        lines.extend(_problem(problem, shown_elsewhere))
+        lines.extend(_problem(problem, shown_elsewhere, width))
     printed = str(document.get("output") or "")
     if printed.strip():
         lines.append("")
         lines.append("Your code printed:")
         output = printed.rstrip("\n").splitlines()
-        lines.extend(f"  | {line[:WIDTH]}" for line in output[:PRINTED_LINES])
+        lines.extend(f"  | {line[:width - 4]}" for line in output[:PRINTED_LINES])
         if len(output) > PRINTED_LINES:
             lines.append(f"  ... ({len(output) - PRINTED_LINES} more lines)")
     lines.append("")
@@ -140,29 +184,60 @@ def render(document: dict[str, Any], filename: str) -> str:
     return "\n".join(lines)
 
 
-def summary(rows: list[tuple[str, dict[str, Any] | None, str]]) -> str:
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes: a CJK character takes two, a combining accent none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, cells: int) -> str:
+    """`text` padded to `cells` terminal cells, or cut from the left ("...export/bob/hw1.py")."""
+    if _cells(text) > cells:
+        while text and _cells(text) > cells - 3:
+            text = text[1:]
+        text = "..." + text
+    return text + " " * (cells - _cells(text))
+
+
+def why_not_graded(error: str, path: str) -> str:
+    """The reason of a file's error without the path it starts with, for a table that
+    shows the path in its own column ("batch/a.py is a binary file" -> "a binary file")."""
+    reason = error.removeprefix(path).lstrip(":").strip()
+    # A long aside (the list of the bank's functions) is for the file's own message, not a table.
+    reason = re.sub(r" \([^()]{30,}\)", "", reason)
+    return reason.removeprefix("is ") or error
+
+
+def _shortfall(document: dict[str, Any]) -> str:
+    below = [p for p in document["problems"] if not p["passed"]]
+    names = ", ".join(p["id"] for p in below) if len(below) <= 3 else \
+        f"{len(below)} of {len(document['problems'])} problems"
+    codes = {p["diagnosis"] for p in below} - {None}
+    return f"short on {names}" + (f" ({codes.pop()})" if len(codes) == 1 else "")
+
+
+def summary(rows: list[tuple[str, dict[str, Any] | None, str]], width: int = WIDTH) -> str:
     """The table after a batch's reports: one row per file, with its score, or why it
-    was not graded. `rows` holds (path, document or None, error)."""
-    width = min(max([len(path) for path, _, _ in rows] + [4]), 60)
-    lines = [f"Summary of {len(rows)} files", f"{'file':<{width}}  {'score':>15}  result"]
+    was not graded, each row cut to `width`. `rows` holds (path, document or None, error)."""
+    width = max(width, NARROWEST)
+    column = min(max([_cells(path) for path, _, _ in rows] + [4]), 60, width // 2 - 4)
+    scores = [f"{_points(d['score'])} / {_points(d['max_score'])}" for _, d, _ in rows if d is not None]
+    score_width = max([len(score) for score in scores] + [5])
+    lines = [f"Summary of {len(rows)} files", f"{_fit('file', column)}  {'score':>{score_width}}  result"]
     full = short = failed = 0
     for path, document, error in rows:
-        name = path if len(path) <= width else "..." + path[-(width - 3):]
         if document is None:
             failed += 1
-            lines.append(f"{name:<{width}}  {'-':>15}  not graded: {error}")
-            continue
-        score = f"{_points(document['score'])} / {_points(document['max_score'])}"
-        if document["passed"]:
-            full += 1
-            result = "full marks"
+            score, result = "-", f"not graded: {why_not_graded(error, path)}"
         else:
-            short += 1
-            below = [p for p in document["problems"] if not p["passed"]]
-            names = ", ".join(p["id"] for p in below) if len(below) <= 3 else \
-                f"{len(below)} of {len(document['problems'])} problems"
-            codes = {p["diagnosis"] for p in below}
-            result = f"short on {names}" + (f" ({codes.pop()})" if len(codes) == 1 and len(below) > 1 else "")
-        lines.append(f"{name:<{width}}  {score:>15}  {result}")
+            score = f"{_points(document['score'])} / {_points(document['max_score'])}"
+            full, short = (full + 1, short) if document["passed"] else (full, short + 1)
+            result = "full marks" if document["passed"] else _shortfall(document)
+        start = f"{_fit(path, column)}  {score:>{score_width}}  "
+        # A result too long for the line goes on below it, under its column if there is room.
+        room = width - _cells(start)
+        indent = " " * _cells(start) if room >= 24 else "    "
+        wrapped = textwrap.wrap(result, width=width - len(indent), break_on_hyphens=False)
+        lines.append(start + wrapped[0] if room >= 24 or _cells(start + wrapped[0]) <= width else start.rstrip())
+        lines.extend(indent + line for line in (wrapped[1:] if lines[-1].endswith(wrapped[0]) else wrapped))
     lines.append(f"{full} with full marks, {short} short, {failed} not graded")
     return "\n".join(lines)

@@ -267,3 +267,64 @@ def test_the_graders_own_failure_on_one_file_does_not_stop_the_batch(tmp_path, m
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line.get("passed") for line in lines] == [True, None]  # the same file twice is graded once
     assert "the grader failed on this file (RuntimeError: an engine bug)" in lines[1]["error"]
+
+
+def test_a_folder_that_cannot_be_read_says_so_and_the_rest_is_graded(tmp_path, monkeypatch, capsys):
+    from graders import cli
+    from graders.runner import SubprocessRunner
+
+    folder = _folder(tmp_path)
+    locked = folder / "dave"
+    locked.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # as chmod 000 does for anyone but root (the tests may run as root)
+        if not isinstance(path, int) and Path(os.fsdecode(path)) in (locked, tmp_path / "locked"):
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(cli, "select_runner", lambda no_sandbox: SubprocessRunner())
+    (tmp_path / "locked").mkdir()
+    assert cli.main(["check", str(folder / "alice"), str(folder), str(tmp_path / "locked"), "--json"]) == 2
+    captured = capsys.readouterr()
+    lines = {Path(line["path"]): line for line in map(json.loads, captured.out.splitlines())}
+    assert lines[locked]["error"] == f"{locked}: cannot read this folder (Permission denied)"
+    assert "cannot read this folder" in lines[tmp_path / "locked"]["error"]  # not "a folder with no .py file"
+    assert lines[folder / "alice" / "answer.py"].get("passed") is True, lines[folder / "alice" / "answer.py"]
+
+
+def test_files_that_are_not_python_in_a_folder_are_named_not_skipped_silently(tmp_path):
+    done = nablagrade("check", str(_folder(tmp_path)), "--json", "--no-sandbox")
+    assert "skipped 1 file that is not .py" in done.stderr and "notes.txt" in done.stderr
+    assert "notes.txt" not in done.stdout
+
+
+def test_the_same_file_spelt_two_ways_is_graded_once(good_file, monkeypatch):
+    monkeypatch.chdir(good_file.parent)
+    done = nablagrade("check", "good.py", str(good_file), "./good.py", "--json", "--no-sandbox")
+    assert done.returncode == 0 and len(done.stdout.splitlines()) == 1
+
+
+def test_selftest_of_an_unknown_problem_is_a_usage_error_not_a_traceback():
+    done = nablagrade("selftest", "--problem", "nope", "--no-sandbox")
+    assert done.returncode == 2
+    assert "unknown problem 'nope'" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["selftest"]])
+def test_help_documents_the_exit_status(command):
+    done = nablagrade(*command, "--help")
+    assert done.returncode == 0
+    assert "exit status" in done.stdout and "130" in done.stdout and "`nablagrade`" not in done.stdout
+
+
+def test_the_report_follows_the_terminal_width(tmp_path):
+    path = tmp_path / "wrong.py"
+    path.write_text(GOOD.replace("return s * (1 - s)", "return -s * (1 - s)"))
+    env = {**os.environ, "COLUMNS": "40"}
+    done = subprocess.run([sys.executable, "-m", "graders.cli", "check", str(path), str(path.parent / "nope.py"),
+                           "--no-sandbox"], capture_output=True, text=True, timeout=300, env=env)
+    body = done.stdout.splitlines()[1:]  # the title carries the path, as long as it is
+    assert max(len(line) for line in body) <= 40, done.stdout
+    assert "sign flipped" in done.stdout.replace("\n        ", " ")

@@ -7,7 +7,7 @@ from assignments import load_assignment
 from graders.assignment import ad_hoc
 from graders.engine import grade_source
 from graders.problem import get_problem
-from graders.report import VALUE_LINES, render, show_value, summary
+from graders.report import VALUE_LINES, _cells, render, show_value, summary
 
 SYNTAX_ERROR = "import numpy as np\n\ndef sigmoid_grad(x)\n    return x\n"
 
@@ -92,9 +92,57 @@ def test_the_summary_has_a_row_per_file():
     table = summary([("a.py", good, ""), ("b.py", short, ""), ("c.py", None, "c.py is a binary file")]).splitlines()
     assert table[0] == "Summary of 3 files"
     assert table[2].split() == ["a.py", "10", "/", "10", "full", "marks"]
-    assert table[3].split()[:4] == ["b.py", "4", "/", "10"] and table[3].endswith("short on sigmoid")
-    assert table[4].endswith("not graded: c.py is a binary file")
+    assert table[3].split()[:4] == ["b.py", "4", "/", "10"] and table[3].endswith("short on sigmoid (sign_flipped)")
+    # The path has its column: the reason does not say it again.
+    assert table[4].startswith("c.py") and table[4].endswith("not graded: a binary file")
     assert table[5] == "1 with full marks, 1 short, 1 not graded"
+
+
+def test_the_summary_fits_a_narrow_terminal_and_lines_up_wide_characters():
+    good = {"score": 10, "max_score": 10, "passed": True, "problems": []}
+    long_error = "export/x.py defines none of the bank's functions (" + ", ".join(["some_function"] * 20) + ")"
+    rows = [("export/\u540d\u524d.py", good, ""), ("export/plain.py", good, ""), ("export/x.py", None, long_error)]
+    table = summary(rows, width=40).splitlines()
+    assert all(_cells(line) <= 40 for line in table), table
+    # A long reason wraps under its row, without the list of functions the file's own message gives.
+    assert "not graded: defines none of the bank's functions" in " ".join(line.strip() for line in table[4:-1])
+    assert "some_function" not in "\n".join(table)
+    # The score column starts in the same terminal cell on every row, CJK names included.
+    columns = {_cells(line[: line.index("10 / 10")]) for line in table[2:4]}
+    assert len(columns) == 1, table
+
+
+def test_a_narrow_terminal_gets_a_narrow_report(runner):
+    document = grade_source(textwrap.dedent(WRONG_AND_CHATTY), ad_hoc([get_problem("sigmoid")]), runner=runner)
+    wide, narrow = render(document, "wrong.py"), render(document, "wrong.py", width=40)
+    assert max(len(line) for line in wide.splitlines()) > 60
+    assert max(len(line) for line in narrow.splitlines()) <= 40, narrow
+    assert "the largest error is" in narrow.replace("\n        ", " ")
+
+
+def test_integers_read_as_integers_and_small_entries_in_fixed_point():
+    assert show_value(6) == ["6"] and show_value(3.0) == ["3.0"] and show_value([6, 7]) == ["[6 7]   shape (2,)"]
+    # A Jacobian with entries from 1e-5 to 0.1 reads like the student's answer, without exponents.
+    jacobian = [[0.004, -0.00044, -0.0032, -0.00037, -0.00009]] * 5
+    lines = show_value(jacobian)
+    assert "e-" not in "".join(lines) and len(lines) == 5 and "-0.00009" in lines[0]
+    # Tiny or huge values keep their exponents, or they would read as 0 or overflow the line.
+    assert "e-07" in show_value([1e-7, 2e-7])[0] and "e+20" in show_value([1e20, 1.0])[0]
+
+
+def test_the_values_behind_a_message_are_shown_once_per_problem():
+    def check(name, message, details):
+        return {"name": name, "passed": False, "diagnosis": "transposed", "message": message, "details": details}
+
+    details = {"inputs": {"x": [1.0, 2.0]}, "expected": {"x": [[1.0, 2.0]]}, "received": {"x": [[1.0], [2.0]]}}
+    problem = {"id": "p", "function": "f", "score": 0, "max_score": 10, "passed": False, "diagnosis": "transposed",
+               "checks": [check("exact shape", "it looks transposed", None),
+                          {"name": "type", "passed": True, "diagnosis": None, "message": "ok"},
+                          check("values: trial 1 (visible)", "it looks transposed", details),
+                          check("stability: trial", "it looks transposed", details)]}
+    report = render({"problems": [problem], "score": 0, "max_score": 10}, "t.py")
+    assert report.count("it looks transposed") == 1
+    assert report.count("inputs:") == 1 and report.index("inputs:") > report.index("values: trial 1")
 
 
 PRINTS_ITS_INPUT = """
