@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from graders.diagnosis import (
-    COMMON,
     JACOBIAN_LAYOUT,
     LAYOUT,
     LOAD_MESSAGES,
@@ -79,6 +78,32 @@ def _refused_dtype(label: str, what: str, dtype: np.dtype) -> str:
     return f"{label} is {what} of {kind} (dtype {dtype}): return real numbers (floats)"
 
 
+_COMPLEX = re.compile(r"^complex(64|128|256)?$")
+
+
+def _opaque_words(value: Opaque) -> str:
+    """An item the wire could not carry as a number, in words: a complex number (cmath,
+    or a numpy complex scalar) is the usual one."""
+    if _COMPLEX.search(value.type_name):
+        return f"a complex number ({value.type_name})"
+    if value.type_name == "bool":
+        return "a bool (True or False)"
+    return f"a {value.type_name}"
+
+
+def _odd_item(value: Any) -> Opaque | None:
+    """The first item of a nested list or tuple that is not a number (an Opaque from the
+    sandbox), so a list of complex numbers is named as such, not as a ragged list."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Opaque):
+            return item
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+    return None
+
+
 def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
     """A float64 array from what the student returned, or why it cannot be one.
 
@@ -100,6 +125,9 @@ def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray
         except (ValueError, TypeError, OverflowError):
             return None, f"{label} is a {kind} that is not a rectangular array of numbers"
         if array.dtype.kind == "O":
+            odd = _odd_item(value)
+            if odd is not None:
+                return None, f"{label} is a {kind} with {_opaque_words(odd)} in it: return real numbers (floats)"
             return None, f"{label} is a {kind} that is not a rectangular array of numbers"
         if array.dtype.kind not in _REAL_KINDS:
             return None, _refused_dtype(label, f"a {kind}", array.dtype)
@@ -118,11 +146,15 @@ def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray
         return None, f"{label} is {what}: return real numbers (floats)"
     if isinstance(value, (bool, np.bool_)) or isinstance(value, Opaque) and value.type_name == "bool":
         return None, f"{label} is a bool (True or False): return a number"
+    if isinstance(value, Opaque) and _COMPLEX.search(value.type_name):
+        return None, f"{label} is {_opaque_words(value)}: return real numbers (floats)"
     return None, f"{label} is a {_type_name(value)}, not a numpy array"
 
 
-def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], Diagnosis | None, list[str]]:
-    """The type check: map the returned value onto the expected outputs."""
+def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndarray],
+                    precision: dict[str, np.dtype] | None = None) -> tuple[dict[str, np.ndarray], Diagnosis | None, list[str]]:
+    """The type check: map the returned value onto the expected outputs. `precision`, when
+    given, receives the dtype of each output returned in less than float64."""
     names = list(expected)
     notes: list[str] = []
     raw: dict[str, Any]
@@ -161,6 +193,8 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
         original = raw[name]
         if isinstance(original, (np.ndarray, np.generic)) and original.dtype.kind == "f" and original.dtype.itemsize < 8:
             notes.append(f"{label} is {original.dtype}: compute in float64 for full precision")
+            if precision is not None:
+                precision[name] = original.dtype
         outputs[name] = array
     return outputs, None, notes
 
@@ -266,17 +300,19 @@ def evaluate_trial(
     if failure is not None:
         outcome.failure, outcome.failed_stage = failure, "run"
         return outcome
-    outputs, failure, notes = extract_outputs(problem, call.value, expected)
+    precision: dict[str, np.dtype] = {}
+    outputs, failure, notes = extract_outputs(problem, call.value, expected, precision)
     outcome.notes = notes
     if failure is not None:
         outcome.failure, outcome.failed_stage = failure, "type"
         return outcome
     outcome.received = outputs
     stability = trial.kind is TrialKind.STABILITY
+    hints: dict[str, str | None] = {}
     for name, want in expected.items():
         got = outputs[name]
         label = output_label(problem, name)
-        hint = matching_mistake(got, mistakes.get(name, {}), tolerance)
+        hint = hints[name] = matching_mistake(got, mistakes.get(name, {}), tolerance)
         outcome.shapes[name] = _hinted(diagnose_shape(label, got, want.shape, layout_words(problem)), hint)
         outcome.finite[name] = _hinted(diagnose_finite(label, got, stability), hint)
         if outcome.shapes[name] is not None or outcome.finite[name] is not None:
@@ -290,19 +326,37 @@ def evaluate_trial(
             layout=layout_words(problem),
         )
         outcome.errors[name] = error
+        if name in precision and diagnosis is not None and diagnosis.code is Code.WRONG_VALUE:
+            diagnosis = _blame_precision(diagnosis, precision[name], error)
         outcome.values[name] = _hinted(diagnosis, hint)
-    _name_swaps(problem, outcome, outputs, expected, tolerance)
+    _name_swaps(problem, outcome, outputs, expected, tolerance, hints)
     return outcome
 
 
+ROUND_OFF_LIKE = 1e-2  # a larger error is a wrong formula, whatever the dtype
+
+
+def _blame_precision(diagnosis: Diagnosis, dtype: np.dtype, error: float) -> Diagnosis:
+    """A small error in an answer computed in float16 (or float32) is its round-off: say so,
+    or the student hunts for a mistake in a right formula."""
+    if not error <= ROUND_OFF_LIKE:
+        return diagnosis
+    digits = int(np.finfo(dtype).precision)
+    return Diagnosis(diagnosis.code, f"{diagnosis.message}. It is {dtype}, which keeps only about {digits} "
+                     "significant digits: compute in float64")
+
+
 def _name_swaps(problem: Problem, outcome: TrialOutcome, outputs: Mapping[str, np.ndarray],
-                expected: Mapping[str, np.ndarray], tolerance: float) -> None:
+                expected: Mapping[str, np.ndarray], tolerance: float, hints: Mapping[str, str | None]) -> None:
     """Two outputs that are each other's right value were returned in each other's place."""
-    # A catalogued mistake already says it in the problem's own words.
     wrong = [name for name, diagnosis in outcome.values.items()
-             if diagnosis is not None and diagnosis.code is Code.WRONG_VALUE and COMMON not in diagnosis.message]
+             if diagnosis is not None and diagnosis.code is Code.WRONG_VALUE]
     for index, first in enumerate(wrong):
         for second in wrong[index + 1:]:
+            # A catalogued mistake that explains both outputs says it in the problem's own words;
+            # one that fits a single output by coincidence (dL/dw = dL/db when x is dropped) does not.
+            if hints.get(first) is not None and hints.get(first) == hints.get(second):
+                continue
             a, b = outputs[first], outputs[second]
             if a.shape != expected[second].shape or b.shape != expected[first].shape:
                 continue

@@ -50,44 +50,64 @@ class OutputLimitExceeded(Exception):
 
 
 HELD_BACK = "[what your code printed during hidden trials is not shown]\n"
+CUT = "\n[what your code printed after the first 64 KiB is not shown]\n"
 
 
 class CappedWriter(io.TextIOBase):
-    """stdout/stderr for student code: keeps the first STDOUT_CAP characters."""
+    """stdout/stderr for student code: keeps the first STDOUT_CAP characters of the job.
+
+    The limit that fails a call is per call (and one for loading the file): the problems
+    of an assignment share one job, so a job-wide limit would blame the last problem for
+    what the others printed, and grade a file differently with --problem than without.
+    """
 
     def __init__(self, cap: int = STDOUT_CAP) -> None:
         self.parts: list[str] = []
-        self.size = 0
+        self.kept = 0  # characters kept for the report, over the whole job
+        self.spent = 0  # characters printed since start(): by the current call, or while loading
         self.cap = cap
-        self.overflowed = False
+        self.overflowed = False  # the current call printed more than its allowance
         self.muted = False  # while a hidden trial's call runs
         self.held_back = False
+        self.cut = False
+
+    def start(self) -> None:
+        """A new call gets its own allowance."""
+        self.spent, self.overflowed = 0, False
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
         text = str(text)
+        self.spent += len(text)
+        if self.spent > self.cap:
+            self.overflowed = True
+            self._keep(text[: max(self.cap - (self.spent - len(text)), 0)])
+            raise OutputLimitExceeded(f"printed more than {self.cap // 1024} KiB")
+        self._keep(text)
+        return len(text)
+
+    def _keep(self, text: str) -> None:
+        if not text:
+            return
         if self.muted:
-            # A hidden trial's output counts against the cap but is not kept: it could
-            # show the hidden inputs. A line says once that something was held back.
-            self.size += len(text)
-            if self.size > self.cap:
-                self.overflowed = True
-                raise OutputLimitExceeded(f"printed more than {self.cap // 1024} KiB")
-            if text and not self.held_back:
+            # A hidden trial's output is not kept: it could show the hidden inputs. A line
+            # says once that something was held back.
+            if not self.held_back:
                 self.held_back = True
                 self.parts.append(HELD_BACK)
-            return len(text)
-        room = self.cap - self.size
+                self.kept += len(HELD_BACK)
+            return
+        if self.cut:
+            return
+        # Room is left for the two notes, so the report stays within the cap the runner enforces.
+        room = self.cap - self.kept - len(CUT) - (0 if self.held_back else len(HELD_BACK))
         if len(text) > room:
-            self.parts.append(text[: max(room, 0)])
-            self.size = self.cap
-            self.overflowed = True
-            raise OutputLimitExceeded(f"printed more than {self.cap // 1024} KiB")
+            self.cut = True
+            text = text[: max(room, 0)] + CUT
         self.parts.append(text)
-        self.size += len(text)
-        return len(text)
+        self.kept += len(text)
 
     def getvalue(self) -> str:
         return "".join(self.parts)
@@ -479,6 +499,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
         # The CPU time used so far: the runner judges a call by the CPU it used, not the wall
         # clock, so a loaded machine never makes an honest call look like an infinite loop.
         _emit(out, {"event": "begin", "key": key, "cpu": time.process_time(), "queued": _queued()}, flush=True)
+        writer.start()
         function = namespace.get(call["function"])
         if function is None:
             _emit(out, {"event": "result", "key": key, "status": "missing_function"})

@@ -383,6 +383,42 @@ def test_two_partials_returned_in_each_others_place_are_named_swapped(grade):
     assert "with respect to x and the derivative with respect to z look swapped" in visible["message"]
 
 
+def test_a_swap_is_named_even_when_one_output_happens_to_match_a_catalogued_mistake(grade):
+    # (dL/db, dL/dw): the first equals the "x dropped" mistake's dL/dw, yet the whole answer is a swap.
+    result = grade("tanh_regression", TANH_REGRESSION.format(ret="(d_b, d_b * x)"))
+    visible = next(c for c in result["checks"] if c["category"] == "value" and c["visible"])
+    assert result["diagnosis"] == "wrong_value"
+    assert "look swapped" in visible["message"] and "common mistake" not in visible["message"]
+
+
+def test_complex_numbers_inside_a_list_or_tuple_are_named(grade):
+    for problem_id, source in (
+        ("sigmoid", "import cmath\n\ndef sigmoid_grad(x):\n    return [[cmath.sqrt(v) for v in row] for row in x.tolist()]\n"),
+        ("tanh_regression", TANH_REGRESSION.format(ret="(complex(d_b * x), d_b)")),
+        ("tanh_regression", TANH_REGRESSION.format(ret="(np.complex128(d_b * x), d_b)")),
+    ):
+        result = grade(problem_id, source)
+        message = result["checks"][0]["message"]
+        assert result["diagnosis"] == "wrong_type" and "complex number" in message, message
+        assert "rectangular" not in message and "not a numpy array" not in message, message
+
+
+def test_a_low_precision_answer_that_misses_the_tolerance_is_told_why(grade):
+    source = """
+    import numpy as np
+
+    def sigmoid_grad(x):
+        s = 0.5 * (1 + np.tanh(0.5 * x.astype(np.float16)))
+        return s * (1 - s)
+    """
+    result = grade("sigmoid", source)
+    visible = next(c for c in result["checks"] if c["category"] == "value" and c["visible"])
+    assert result["diagnosis"] == "wrong_value"
+    assert "float16, which keeps only about 3 significant digits" in visible["message"]
+    wrong_formula = grade("sigmoid", "import numpy as np\n\ndef sigmoid_grad(x):\n    return np.tanh(x).astype(np.float16)\n")
+    assert "significant digits" not in str(wrong_formula["checks"])
+
+
 def test_a_load_failure_never_names_a_function_the_file_does_not_define(grade):
     for source in ("import numpy as np\nwhile True:\n    pass\n", "import numpy as np\nraise ValueError('x')\n",
                    "import numpy as np\nraise SystemExit(3)\n"):

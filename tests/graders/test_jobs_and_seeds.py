@@ -84,3 +84,30 @@ def test_answers_hard_coded_for_a_previous_files_hidden_inputs_do_not_pass(runne
     values = [c for c in result["checks"] if c["category"] == "value"]
     assert values[0]["passed"]  # the visible trial is the same for everyone
     assert not any(c["passed"] for c in values[1:])
+
+
+def _printing(problem, characters: int) -> str:
+    """The problem's solution, wrapped so that every call first prints `characters` characters."""
+    wrapper = (f"\n\n_solved_{problem.id} = {problem.function}\n\n\n"
+               f"def {problem.function}(*args):\n    print('#' * {characters})\n"
+               f"    return _solved_{problem.id}(*args)\n")
+    return solution_source(problem) + wrapper
+
+
+def test_what_other_problems_printed_is_not_charged_to_the_last_one():
+    # hw1's problems share one job: each call may print up to 64 KiB, whatever the others printed.
+    hw1 = load_assignment("hw1")
+    source = "\n\n".join(_printing(config.problem, 20_000) for config in hw1.problems)
+    document = grade_source(source, hw1, runner=SubprocessRunner())
+    assert document["score"] == document["max_score"], [(p["id"], p["diagnosis"]) for p in document["problems"]]
+    assert "after the first 64 KiB is not shown" in document["output"]
+    assert len(document["output"]) <= 64 * 1024
+
+
+def test_a_call_that_prints_more_than_64_kib_is_still_stopped_alone():
+    problems = [get_problem("sigmoid"), get_problem("softmax")]
+    source = _printing(problems[0], 70_000) + "\n\n" + solution_source(problems[1])
+    document = grade_source(source, ad_hoc(problems), runner=SubprocessRunner())
+    sigmoid, softmax = document["problems"]
+    assert sigmoid["diagnosis"] == "output_limit" and "64 KiB" in sigmoid["checks"][0]["message"]
+    assert softmax["score"] == softmax["max_score"]

@@ -1,0 +1,14 @@
+# expect: wrong_value
+# message: 0 everywhere
+# Forgot b2's gradient (zeros) but everything else is right.
+import numpy as np
+
+
+def one_layer_net_grads(x, y, W, b1, U, b2):
+    z = W @ x + b1
+    h = np.maximum(z, 0)
+    theta = U @ h + b2
+    e = np.exp(theta - theta.max())
+    d = e / e.sum() - y
+    dz = (U.T @ d) * (z > 0)
+    return {"W": dz @ x.T, "b1": dz, "U": d @ h.T, "b2": np.zeros_like(b2), "x": W.T @ dz}
