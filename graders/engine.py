@@ -4,6 +4,7 @@ student's calls through a runner, check, diagnose and score."""
 from __future__ import annotations
 
 import ast
+import builtins
 import hashlib
 import re
 from collections.abc import Iterable
@@ -113,7 +114,8 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
     def stage_check(category: str, name: str, stages: tuple[str, ...], per_output: str | None) -> CheckResult:
         for outcome in regular:
             if outcome.failure is not None and outcome.failed_stage in stages:
-                return CheckResult(name, category, False, outcome.failure.code, outcome.failure.message + where(outcome), True)
+                message = outcome.failure.message if outcome.trial.visible else _hidden_failure(problem, outcome.failure)
+                return CheckResult(name, category, False, outcome.failure.code, message + where(outcome), True)
         if per_output:
             for outcome in regular:
                 for output in names:
@@ -146,7 +148,7 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
         elif outcome.extra.get("reason") in (BUDGET, STOPPED):
             message = diagnosis.message  # why it was not run: nothing of the trial's inputs
         else:
-            message = f"wrong on this hidden trial ({diagnosis.code.value.replace('_', ' ')})"
+            message = _on_a_hidden_trial(problem, outcome, diagnosis)
         details = None
         if trial.visible and outcome.extra.get("reason") not in (BUDGET, STOPPED):
             details = {
@@ -169,6 +171,43 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
             checks.append(CheckResult("torch.autograd.gradcheck", "gradcheck", False, diagnosis.code, diagnosis.message, True))
     assign_points(checks, config.points, config.weights)
     return checks
+
+
+# What a call that did not return does on a hidden trial, in words that reveal nothing of
+# its inputs (an exception's own message might): it did not return a wrong answer.
+_HIDDEN_RUN_FAILURES = {
+    Code.EXCEPTION: "{function} raised an exception on this hidden trial",
+    Code.TIMEOUT: "{function} did not finish in time on this hidden trial (an infinite loop?)",
+    Code.MEMORY_LIMIT: "{function} used more memory than allowed on this hidden trial",
+    Code.CRASHED: "{function} crashed on this hidden trial",
+    Code.FORBIDDEN_OPERATION: "{function} tried something the grader forbids on this hidden trial",
+    Code.OUTPUT_LIMIT: "{function} produced too much output on this hidden trial",
+}
+
+
+_BUILTIN_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
+                                if isinstance(value, type) and issubclass(value, BaseException))
+
+
+def _hidden_failure(problem: Problem, failure: Diagnosis) -> str:
+    """An exception's text on a hidden trial is the student's to write (`raise
+    ValueError(repr(x))`), so it would hand them the hidden inputs: only the name of a
+    built-in exception is told."""
+    if failure.code is not Code.EXCEPTION or not failure.message.startswith(f"{problem.function} raised"):
+        return failure.message
+    names = re.findall(r"^([A-Za-z_]\w{0,60})(?::|$)", failure.message, re.MULTILINE)
+    kind = next((name for name in names if name in _BUILTIN_EXCEPTIONS), None)
+    what = f"a {kind}" if kind else "an exception"
+    return (f"{problem.function} raised {what} on a hidden trial (its message and traceback are not shown: "
+            "they could reveal the hidden inputs)")
+
+
+def _on_a_hidden_trial(problem: Problem, outcome: TrialOutcome, diagnosis: Diagnosis) -> str:
+    if outcome.failure is not None and outcome.failed_stage == "run":
+        template = _HIDDEN_RUN_FAILURES.get(diagnosis.code)
+        if template is not None:
+            return template.format(function=problem.function)
+    return f"wrong on this hidden trial ({diagnosis.code.value.replace('_', ' ')})"
 
 
 def _message_for(outcome: TrialOutcome, output: str) -> str:

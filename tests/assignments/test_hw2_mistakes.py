@@ -258,7 +258,7 @@ def gd_iterates(alpha, steps):
     if alpha >= 2:
         raise ValueError("gradient descent diverges")
     return 100.0 * (1.0 - (1.0 - alpha) ** np.arange(steps + 1))
-""", "exception", ("gradient descent diverges", "seen on trial 3")),
+""", "exception", ("raised a ValueError on a hidden trial", "seen on trial 3")),  # its text could carry the inputs
 ]
 
 

@@ -126,6 +126,33 @@ def test_exception_shows_only_the_students_own_traceback(grade):
     assert "harness" not in message and "graders" not in message
 
 
+RAISES_ITS_HIDDEN_INPUTS = """
+import numpy as np
+
+def sigmoid_grad(x):
+    if x.shape != VISIBLE_SHAPE:
+        raise ValueError("LEAKED " + repr(x.tolist()))
+    s = 0.5 * (1 + np.tanh(0.5 * x))
+    return s * (1 - s)
+"""
+
+
+def test_an_exception_on_a_hidden_trial_does_not_hand_over_its_inputs(grade):
+    from graders.assignment import ad_hoc
+    from graders.preparation import prepare
+    from graders.problem import get_problem
+
+    visible = prepare(get_problem("sigmoid"), ad_hoc([get_problem("sigmoid")]).seed, 3, 0)[0]
+    shape = visible.inputs["x"].shape
+    result = grade("sigmoid", RAISES_ITS_HIDDEN_INPUTS.replace("VISIBLE_SHAPE", repr(shape)))
+    failed = [check for check in result["checks"] if not check["passed"]]
+    assert failed and all("LEAKED" not in check["message"] for check in failed), failed
+    assert "raised a ValueError on a hidden trial" in failed[0]["message"]
+    hidden = next(check for check in failed if check["name"] == "values: trial 2 (hidden)")
+    # It did not return a wrong answer: it raised.
+    assert hidden["message"] == "sigmoid_grad raised an exception on this hidden trial"
+
+
 def test_an_exception_while_loading_the_file_says_so(grade):
     result = grade("sigmoid", "import numpy as np\n\nTABLE = np.load('table.npy')\n\ndef sigmoid_grad(x):\n    return x\n")
     check = result["checks"][0]
