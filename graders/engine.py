@@ -165,10 +165,13 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
             checks.append(CheckResult("torch.autograd.gradcheck", "gradcheck", True, None, "gradcheck passed", True))
         else:
             outcome = failing[0]
+            # On a hidden trial, gradcheck's own text (the two Jacobians) would show its inputs.
+            said = str(outcome.extra.get("gradcheck", {}).get("message", ""))[:600] if outcome.trial.visible else \
+                f"(on {outcome.trial.label})"
             diagnosis = outcome.failure or Diagnosis(
-                Code.WRONG_VALUE, "gradcheck failed: backward does not match finite differences of your forward. "
-                + str(outcome.extra.get("gradcheck", {}).get("message", ""))[:600])
-            checks.append(CheckResult("torch.autograd.gradcheck", "gradcheck", False, diagnosis.code, diagnosis.message, True))
+                Code.WRONG_VALUE, "gradcheck failed: backward does not match finite differences of your forward. " + said)
+            message = diagnosis.message if outcome.trial.visible else _hidden_failure(problem, diagnosis)
+            checks.append(CheckResult("torch.autograd.gradcheck", "gradcheck", False, diagnosis.code, message, True))
     assign_points(checks, config.points, config.weights)
     return checks
 

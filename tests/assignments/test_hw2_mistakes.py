@@ -338,3 +338,17 @@ def test_a_module_level_sympy_import_condemns_every_problem(grade_hw2):
     document = grade_hw2("import sympy\nimport numpy as np\n\ndef gd_iterates(alpha, steps):\n    return np.zeros(steps + 1)\n")
     assert [problem["diagnosis"] for problem in document["problems"]] == ["forbidden_import"] * len(HW2_PROBLEMS)
     assert document["score"] == 0
+
+
+def test_a_backward_wrong_only_on_hidden_trials_fails_gradcheck_without_showing_their_jacobians(grade_hw2):
+    from assignments import load_assignment
+    from graders.preparation import prepare
+    from graders.problem import get_problem
+
+    visible = prepare(get_problem("legendre_p3"), load_assignment("hw2").seed, 3, 0)[0].inputs["x"].shape[0]
+    backward = f"grad_output * 1.5 * (5 * x ** 2 - 1) if x.shape[0] == {visible} else grad_output * 123.25 * x"
+    result = only(grade_hw2(LEGENDRE.format(forward="0.5 * (5 * x ** 3 - 3 * x)", backward=backward), "legendre_p3"))
+    (gradcheck,) = [check for check in result["checks"] if check["category"] == "gradcheck"]
+    assert not gradcheck["passed"] and "gradcheck failed" in gradcheck["message"]
+    assert "(hidden)" in gradcheck["message"] and "123.25" not in gradcheck["message"]
+    assert "Jacobian" not in gradcheck["message"] and "tensor(" not in gradcheck["message"], gradcheck["message"]
