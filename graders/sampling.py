@@ -35,6 +35,16 @@ def free_sizes(rng: np.random.Generator, trial: Any, visible: tuple[int, ...], c
     return tuple(int(v) for v in rng.choice(pool, size=len(visible), replace=False))
 
 
+def any_shape(rng: np.random.Generator, trial: Any, visible: tuple[int, ...], choices: Any) -> tuple[int, ...]:
+    """A shape for a problem whose statement says "any shape": like `free_sizes`, but every
+    other hidden trial has one more axis, so an answer written for matrices only (two nested
+    loops, np.matrix) fails there. The sizes stay distinct and none is a visible one."""
+    if trial.visible or trial.index % 2:
+        return free_sizes(rng, trial, visible, choices)
+    pool = [int(c) for c in choices if c not in visible]
+    return tuple(int(v) for v in rng.choice(pool, size=len(visible) + 1, replace=False))
+
+
 def huge_entries_of_both_signs(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     """x with some entries near +1000 and some near -1000. A naive formula overflows
     on one side or the other, so each must meet its side on every seed."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
-from graders.sampling import free_sizes, huge_entries_of_both_signs
+from graders.sampling import any_shape, huge_entries_of_both_signs
 from graders.torch_on_demand import torch
 
 STATEMENT = r"""
@@ -14,11 +14,11 @@ Write `sigmoid_grad(x)` that returns $\sigma'(x)$ elementwise, with the shape of
 """
 
 
-SHAPE = (3, 4)  # on the visible trials; the hidden ones use other, distinct sizes
+SHAPE = (3, 4)  # on the visible trials; the hidden ones use other, distinct sizes, and every other one a third axis
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
-    x = rng.uniform(-4.0, 4.0, size=free_sizes(rng, trial, SHAPE, range(2, 8)))
+    x = rng.uniform(-4.0, 4.0, size=any_shape(rng, trial, SHAPE, range(2, 8)))
     if trial.kind is TrialKind.STABILITY:
         # Half the entries are huge: a naive exp(-x) overflows, a stable form does not.
         x = huge_entries_of_both_signs(rng, x)

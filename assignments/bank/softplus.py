@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from graders.problem import Derivative, Mistake, Problem, Trial, TrialKind, register
-from graders.sampling import free_sizes, huge_entries_of_both_signs
+from graders.sampling import any_shape, huge_entries_of_both_signs
 from graders.torch_on_demand import torch
 
 STATEMENT = r"""
@@ -16,14 +16,14 @@ Write `softplus_grad(x, beta)` that returns $f'(x)$ elementwise, with the shape 
 (any shape); `beta` is a positive float. It must stay finite for inputs as large as $\pm 1000$.
 """
 
-SHAPE = (2, 5)  # on the visible trials; the hidden ones use other, distinct sizes
+SHAPE = (2, 5)  # on the visible trials; the hidden ones use other, distinct sizes, and every other one a third axis
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
     # beta away from 1 (so "forgot beta inside the exponential" changes the value) and
     # from 2 and 1/2 (so "missing 1/beta" is not mistaken for "off by a factor 2").
     beta = float(rng.choice([1.5, 2.5, 3.0]))
-    x = rng.uniform(-2.5, 2.5, size=free_sizes(rng, trial, SHAPE, range(2, 8)))
+    x = rng.uniform(-2.5, 2.5, size=any_shape(rng, trial, SHAPE, range(2, 8)))
     if trial.kind is TrialKind.STABILITY:
         x = huge_entries_of_both_signs(rng, x)
     return {"x": x, "beta": beta}

@@ -149,3 +149,18 @@ def test_an_answer_that_hard_codes_the_visible_sizes_fails_a_hidden_trial(proble
         assert all(c["passed"] for c in visible), visible  # right where the student looked
         assert not all(c["passed"] for c in hidden)
         assert result["score"] < result["max_score"]
+
+
+ANY_SHAPE = sorted(p.id for p in all_problems() if "any shape" in p.statement)
+
+
+@pytest.mark.parametrize("problem_id", ANY_SHAPE)
+def test_a_statement_that_says_any_shape_gets_a_hidden_trial_with_another_number_of_axes(problem_id):
+    # Two nested loops over rows and columns (or np.matrix) must fail somewhere.
+    problem = get_problem(problem_id)
+    for seed in SEEDS:
+        for hidden_set in range(8):
+            prepared = prepare(problem, seed, 3, hidden_set)
+            visible = {item.inputs["x"].ndim for item in prepared if item.trial.visible}
+            hidden = {item.inputs["x"].ndim for item in prepared if not item.trial.visible}
+            assert hidden - visible, f"seed {seed}, hidden set {hidden_set}: only {visible} axes"
