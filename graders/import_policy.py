@@ -9,6 +9,7 @@ the parsed source); the run-time guard catches dynamic imports such as
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -41,8 +42,16 @@ def forbidden_message(module: str, allowed: Iterable[str], where: str = "", acti
         return "relative imports are not allowed: a submission is a single file" + where
     visible = sorted(set(allowed) - PURE_STDLIB)
     listing = ", ".join(visible) + (" and pure standard-library modules" if PURE_STDLIB & set(allowed) else "")
-    why = " (it would compute the derivative for you: derive it by hand)" if module in AUTODIFF_MODULES else ""
-    return f"{action} `{module}` is not allowed here{why}{where}; you may use {listing}"
+    return f"{action} `{module}` is not allowed here{where}.{_why(module)} You may use {listing}."
+
+
+def _why(module: str) -> str:
+    """Why a module is refused, when the student may not guess it."""
+    if module in AUTODIFF_MODULES:
+        return " It would compute the derivative for you: derive it by hand."
+    if module in sys.stdlib_module_names:
+        return " It is in the standard library, but it reaches the system (files, processes, the interpreter)."
+    return ""
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ def describe(violation: Violation, allowed: Iterable[str]) -> str:
     line = f" on line {violation.line}" if violation.line else ""
     verb = "imports" if violation.imported else "uses"
     if not violation.function:
-        where = f" (line {violation.line})" if violation.line else ""
+        where = f": your file imports it on line {violation.line}" if violation.line else ""
     elif violation.via:
         where = f": `{violation.function}` calls `{violation.via}`, which {verb} it{line}"
     else:

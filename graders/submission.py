@@ -24,13 +24,15 @@ def decode_submission(data: bytes, name: str = "the file") -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SubmissionError(f"{name} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+        line = data.count(b"\n", 0, exc.start) + 1  # an editor shows lines, not byte offsets
+        raise SubmissionError(f"{name} is not UTF-8 text (line {line} has the byte 0x{data[exc.start]:02x}, perhaps "
+                              "Latin-1 or Windows-1252): save it as UTF-8") from None
     return text.removeprefix("\ufeff")
 
 
 def read_submission(path: Path) -> str:
     if not path.exists():
-        raise SubmissionError(f"{path}: no such file")
+        raise SubmissionError(f"{path}: no such file or folder")
     if path.is_dir():
         raise SubmissionError(f"{path} is a directory, not a Python file")
     try:

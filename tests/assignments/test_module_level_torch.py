@@ -130,7 +130,7 @@ def test_without_a_problem_that_allows_torch_the_import_condemns_the_file(grade_
     results = by_id(grade_hw2(source, "quadratic_form", "gd_trajectory"))
     for result in results.values():
         assert result["diagnosis"] == "forbidden_import"
-        assert "(line 3)" in result["checks"][0]["message"]
+        assert "your file imports it on line 3" in result["checks"][0]["message"]
 
 
 def _two_problem_assignment(torch_for: str) -> Assignment:

@@ -328,3 +328,16 @@ def test_the_report_follows_the_terminal_width(tmp_path):
     body = done.stdout.splitlines()[1:]  # the title carries the path, as long as it is
     assert max(len(line) for line in body) <= 40, done.stdout
     assert "sign flipped" in done.stdout.replace("\n        ", " ")
+
+
+def test_a_file_that_is_not_utf8_names_the_line_to_look_at(tmp_path):
+    path = tmp_path / "latin1.py"
+    path.write_bytes("import numpy as np\n\n# caf\u00e9\ndef sigmoid_grad(x):\n    return x\n".encode("latin-1"))
+    done = nablagrade("check", str(path), "--no-sandbox")
+    assert done.returncode == 2
+    assert "not UTF-8 text (line 3 has the byte 0xe9" in done.stderr
+
+
+def test_a_missing_folder_is_not_called_a_missing_file(tmp_path):
+    done = nablagrade("check", str(tmp_path / "export") + "/", "--no-sandbox")
+    assert done.returncode == 2 and "no such file or folder" in done.stderr

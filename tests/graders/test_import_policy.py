@@ -266,4 +266,13 @@ def test_the_message_names_the_module_the_function_and_the_line(runner):
 def test_a_module_no_problem_allows_condemns_the_file_at_its_import_line(grade):
     result = grade("sigmoid", "import numpy as np\nimport torch\n\ndef sigmoid_grad(x):\n    return x\n")
     assert result["diagnosis"] == "forbidden_import"
-    assert "`torch`" in result["checks"][0]["message"] and "(line 2)" in result["checks"][0]["message"]
+    assert "`torch`" in result["checks"][0]["message"] and "your file imports it on line 2" in result["checks"][0]["message"]
+
+
+def test_a_standard_library_module_that_reaches_the_system_is_refused_with_the_reason(grade):
+    result = grade("sigmoid", "import numpy as np\nimport os\n\ndef sigmoid_grad(x):\n    return x\n")
+    message = result["checks"][0]["message"]
+    assert result["diagnosis"] == "forbidden_import"
+    # "you may use pure standard-library modules" alone left the student asking why os is not one.
+    assert "`os` is not allowed here: your file imports it on line 2" in message
+    assert "in the standard library, but it reaches the system" in message and ") (" not in message

@@ -133,7 +133,7 @@ def test_an_upload_and_the_editor_both_submit(me, course):
     ("t1", CORRECT.encode(), "hw.txt", "hw.txt is not a Python file: upload a file whose name ends in .py"),
     ("t1", b"#" * (256 * 1024 + 1), "big.py", "big.py is 257 KiB; the limit is 256 KiB"),
     ("t1", b"import numpy\x00\x01\x02", "bin.py", "bin.py is a binary file, not Python source"),
-    ("t1", "x = 'é'\n".encode("latin-1"), "latin.py", "latin.py is not UTF-8 text (byte 5): save it as UTF-8"),
+    ("t1", "x = 'é'\n".encode("latin-1"), "latin.py", "latin.py is not UTF-8 text (line 1 has the byte 0xe9, perhaps Latin-1 or Windows-1252): save it as UTF-8"),
     ("closed", CORRECT.encode(), "hw.py", "does not accept late submissions"),
 ])
 def test_a_bad_upload_gets_a_message_on_its_form_and_nothing_is_stored(me, course, name, data, filename, message):
