@@ -207,8 +207,14 @@ def _hidden_failure(problem: Problem, failure: Diagnosis) -> str:
 
 def _on_a_hidden_trial(problem: Problem, outcome: TrialOutcome, diagnosis: Diagnosis) -> str:
     if outcome.failure is not None and outcome.failed_stage == "run":
+        message = diagnosis.message
+        if message.startswith(("your file ", "loading your file ")):
+            # The file failed before any call (loading it, or statically): nothing of a
+            # trial is in it, and the function must not be blamed.
+            return message
         template = _HIDDEN_RUN_FAILURES.get(diagnosis.code)
-        if template is not None:
+        if template is not None and message.startswith(f"{problem.function} ") \
+                and not message.startswith(f"{problem.function} was not run"):
             return template.format(function=problem.function)
     return f"wrong on this hidden trial ({diagnosis.code.value.replace('_', ' ')})"
 

@@ -452,3 +452,10 @@ def test_a_load_failure_never_names_a_function_the_file_does_not_define(grade):
         result = grade("softmax", source)
         message = result["checks"][0]["message"]
         assert "softmax_jacobian" not in message and "your file" in message, message
+
+
+def test_a_file_that_loops_while_it_loads_blames_loading_on_every_trial_hidden_ones_too(grade):
+    result = grade("sigmoid", "import numpy as np\nwhile True:\n    pass\n\ndef sigmoid_grad(x):\n    return x\n")
+    assert result["diagnosis"] == "timeout"
+    for check in result["checks"]:
+        assert check["message"].startswith("loading your file was stopped"), check
