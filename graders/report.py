@@ -119,13 +119,8 @@ def _problem(problem: dict[str, Any], shown_elsewhere: dict[str, str], width: in
     head = f"{problem['id']}: {problem['function']}"
     lines = [_headline(head, _points(problem["score"]), width) + f" / {_points(problem['max_score'])}"]
     checks = problem["checks"]
-    failed = [check for check in checks if not check["passed"]]
-    # Nothing could run (a syntax error, a file that does not load, the wrong type): every
-    # check failed for one reason, said once.
-    blocked = len(checks) > 1 and len(failed) == len(checks) and len({c["diagnosis"] for c in failed}) == 1 \
-        and len({c["message"] for c in failed if c.get("visible", True)}) == 1
-    if blocked:
-        check = next(c for c in failed if c.get("visible", True))
+    check = _blocking(problem)
+    if check is not None:  # every check failed for one reason, said once
         lines.append(f"  FAIL  every check [{check['diagnosis']}]")
         lines.extend(_message(check["message"], problem["id"], shown_elsewhere, width))
     else:
@@ -150,6 +145,25 @@ def _problem(problem: dict[str, Any], shown_elsewhere: dict[str, str], width: in
     return lines
 
 
+def _blocking(problem: dict[str, Any]) -> dict[str, Any] | None:
+    """The check that says why nothing of this problem could run, when every check failed
+    for that one reason (a syntax error, a file that does not load, the wrong type)."""
+    checks = problem["checks"]
+    failed = [check for check in checks if not check["passed"]]
+    if len(checks) > 1 and len(failed) == len(checks) and len({c["diagnosis"] for c in failed}) == 1 \
+            and len({c["message"] for c in failed if c.get("visible", True)}) == 1:
+        return next(c for c in failed if c.get("visible", True))
+    return None
+
+
+def _whole_file_failure(problems: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one check that stopped every problem of the file, if one reason did."""
+    blocking = [_blocking(problem) for problem in problems]
+    if len(problems) > 1 and all(blocking) and len({check["message"] for check in blocking}) == 1:
+        return blocking[0]
+    return None
+
+
 def _message(message: str, problem_id: str, shown_elsewhere: dict[str, str], width: int) -> list[str]:
     """The message, or a pointer to the problem above that already said it (a syntax
     error is the same whole-file message for every problem)."""
@@ -168,7 +182,14 @@ def render(document: dict[str, Any], filename: str, width: int = WIDTH) -> str:
         title += f" (assignment {document['assignment']})"
     lines = [title]
     shown_elsewhere: dict[str, str] = {}
-    for problem in document["problems"]:
+    whole_file = _whole_file_failure(document["problems"])
+    if whole_file is not None:
+        # A syntax error, an empty file, a loop at module level: said once, then the scores.
+        lines += ["", f"FAIL  every problem [{whole_file['diagnosis']}]", *_wrapped(whole_file["message"], INDENT, width),
+                  ""]
+        lines += [_headline(f"{p['id']}: {p['function']}", _points(p["score"]), width) + f" / {_points(p['max_score'])}"
+                  for p in document["problems"]]
+    for problem in document["problems"] if whole_file is None else []:
         lines.append("")
         lines.extend(_problem(problem, shown_elsewhere, width))
     printed = str(document.get("output") or "")

@@ -35,7 +35,12 @@ def test_a_syntax_error_is_said_once_for_all_of_hw1(runner):
     hw1 = load_assignment("hw1")
     report = render(grade_source(SYNTAX_ERROR, hw1, runner=runner), "broken.py")
     assert report.count("syntax error on line 3") == 1
-    assert report.count("FAIL  every check [syntax_error]") == len(hw1.problems)
+    # Said once for the file, above one line per problem (not once more per problem).
+    assert report.count("FAIL  every problem [syntax_error]") == 1 and "every check" not in report
+    assert "the same message as" not in report
+    for problem in hw1.problems:
+        assert f"{problem.problem.id}: {problem.problem.function} " in report
+    assert len(report.splitlines()) <= len(hw1.problems) + 12
     assert "Total: 0 / 100" in report
 
 
