@@ -199,8 +199,12 @@ def _problems(args: argparse.Namespace) -> int:
                           for p in problems], indent=2))
         return EXIT_FULL
     width = max(len(p.id) for p in problems)
-    for problem in problems:
-        print(f"{problem.id:<{width}}  {problem.signature:<58} {problem.title}")
+    signature = max(len(p.signature) for p in problems)
+    rows = [f"{problem.id:<{width}}  {problem.signature:<{signature}}  {problem.title}" for problem in problems]
+    if max(len(row) for row in rows) > shutil.get_terminal_size((200, 24)).columns:
+        # A narrow terminal: the title on the id's line, the signature under it.
+        rows = [f"{problem.id}: {problem.title}\n    {problem.signature}" for problem in problems]
+    print("\n".join(rows))
     return EXIT_FULL
 
 

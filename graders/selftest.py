@@ -339,6 +339,10 @@ def check_pool(problem: Problem, assignments: Iterable[Assignment] = (), pool: i
     return outcomes
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def run_selftest(runner: Runner, only: list[str] | None = None, verbose: bool = False, seed: int = DEFAULT_SEED,
                  pool: int | None = None) -> int:
     """Print one line per problem (per variant and grading with --verbose); exit code 0 when sound."""
@@ -354,13 +358,15 @@ def run_selftest(runner: Runner, only: list[str] | None = None, verbose: bool = 
         sets = sum(p.sets for p in pools)
         print(f"{problem.id:<16} {'ok  ' if not bad and not bad_pools else 'FAIL'} {len(outcomes)} variants, "
               f"{len(problem.mistakes)} mistakes on {sets} hidden trial sets")
-        for outcome in outcomes if verbose else bad:
+        shown = outcomes if verbose else bad
+        column = max([len(outcome.variant) for outcome in shown] + [28])
+        for outcome in shown:
             expect = outcome.expect.value if outcome.expect else "full marks"
-            print(f"    {'ok  ' if outcome.ok else 'FAIL'} {outcome.variant:<28} expected {expect:<16} {outcome.why}")
+            print(f"    {'ok  ' if outcome.ok else 'FAIL'} {outcome.variant:<{column}} expected {expect:<16} {outcome.why}")
         for pool_outcome in pools if verbose else bad_pools:
             print(f"    {'ok  ' if pool_outcome.ok else 'FAIL'} {pool_outcome.grading} (seed {pool_outcome.seed}): "
                   f"{pool_outcome.sets} hidden trial sets")
             for hidden_set, what in pool_outcome.failures[:20]:
                 print(f"        hidden set {hidden_set}: {what}")
-    print(f"selftest: {len(problems)} problems, {failures} failures")
+    print(f"selftest: {_count(len(problems), 'problem')}, {_count(failures, 'failure')}")
     return 0 if failures == 0 else 1

@@ -341,3 +341,14 @@ def test_a_file_that_is_not_utf8_names_the_line_to_look_at(tmp_path):
 def test_a_missing_folder_is_not_called_a_missing_file(tmp_path):
     done = nablagrade("check", str(tmp_path / "export") + "/", "--no-sandbox")
     assert done.returncode == 2 and "no such file or folder" in done.stderr
+
+
+def test_problems_in_a_narrow_terminal_put_the_signature_under_the_title():
+    from graders.problem import all_problems
+
+    done = subprocess.run([sys.executable, "-m", "graders.cli", "problems"], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "COLUMNS": "60"})
+    assert done.returncode == 0
+    assert max(len(line) for line in done.stdout.splitlines()) <= 60 + 20  # a title may be long; never a 130-column row
+    for problem in all_problems():
+        assert f"{problem.id}: {problem.title}\n    {problem.signature}\n" in done.stdout

@@ -139,3 +139,14 @@ def test_the_pool_proof_runs_the_banks_autograd_function_classes():
     outcomes = check_pool(get_problem("legendre_p3"), pool=2)
     assert all(o.ok for o in outcomes), [o.failures for o in outcomes]
     assert {o.sets for o in outcomes} == {2}
+
+
+def test_the_verbose_listing_keeps_its_columns_and_counts_in_the_singular(runner, capsys):
+    from graders.selftest import run_selftest
+
+    assert run_selftest(runner, only=["sigmoid"], verbose=True, pool=1) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "selftest: 1 problem, 0 failures"
+    variants = [line for line in lines if line.startswith("    ok   ") and " expected " in line]
+    assert any("plus_instead_of_minus" in line for line in variants)  # longer than the old 28-character column
+    assert len({line.index(" expected ") for line in variants}) == 1, variants
