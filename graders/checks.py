@@ -208,6 +208,19 @@ def _ignored_keys(extra: list[str]) -> str:
     return "ignored extra keys: " + ", ".join(shown) + more
 
 
+# Idioms that numpy no longer allows, as a student meets them (written against an older numpy).
+_NUMPY_CHANGES = (
+    ("only 0-dimensional arrays can be converted to Python scalars",
+     "float() and int() of an array with more than 0 dimensions, such as the (1, 1) result of "
+     "w.T @ x, are errors in numpy 2.4 and later: take the number out with .item() (or [0, 0])"),
+)
+
+
+def _exception_hint(message: str) -> str:
+    hints = [hint for marker, hint in _NUMPY_CHANGES if marker in message]
+    return "".join(f"\n{hint}" for hint in hints)
+
+
 def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allowed: frozenset[str]) -> Diagnosis | None:
     """Diagnosis for a call that did not return a value at all."""
     status = call.status
@@ -217,7 +230,8 @@ def run_diagnosis(problem: Problem, call: CallResult, call_timeout: float, allow
         if call.extra.get("phase") == "load":
             return Diagnosis(Code.EXCEPTION, "your file raised an exception while it was loaded, before any "
                              f"of its functions could be called:\n{call.message}".rstrip())
-        return Diagnosis(Code.EXCEPTION, f"{problem.function} raised an exception:\n{call.message}".rstrip())
+        return Diagnosis(Code.EXCEPTION, f"{problem.function} raised an exception:\n{call.message}".rstrip()
+                         + _exception_hint(call.message or ""))
     if status == "syntax_error":
         return Diagnosis(Code.SYNTAX_ERROR, f"your file has a syntax error:\n{call.message}".rstrip())
     if status == "forbidden_import":

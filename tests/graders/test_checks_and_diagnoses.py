@@ -459,3 +459,17 @@ def test_a_file_that_loops_while_it_loads_blames_loading_on_every_trial_hidden_o
     assert result["diagnosis"] == "timeout"
     for check in result["checks"]:
         assert check["message"].startswith("loading your file was stopped"), check
+
+
+def test_float_of_a_one_by_one_array_is_explained_when_numpy_refuses_it():
+    # numpy 2.4 made float(w.T @ x) an error; a student who learnt it on numpy 1.x is told the fix.
+    from graders.checks import run_diagnosis
+    from graders.problem import get_problem
+    from graders.runner import CallResult
+
+    refused = "TypeError: only 0-dimensional arrays can be converted to Python scalars\n"
+    for message, hinted in ((refused, True), ("ValueError: math domain error\n", False)):
+        diagnosis = run_diagnosis(get_problem("logistic"), CallResult("k", "exception", message=message), 2.0,
+                                  frozenset())
+        assert diagnosis.code.value == "exception" and message.strip() in diagnosis.message
+        assert (".item()" in diagnosis.message) is hinted
