@@ -352,3 +352,15 @@ def test_problems_in_a_narrow_terminal_put_the_signature_under_the_title():
     assert max(len(line) for line in done.stdout.splitlines()) <= 60 + 20  # a title may be long; never a 130-column row
     for problem in all_problems():
         assert f"{problem.id}: {problem.title}\n    {problem.signature}\n" in done.stdout
+
+
+def test_a_file_that_declares_its_encoding_is_read_in_it(tmp_path):
+    # Python runs a latin-1 file with a PEP 263 coding line, so the grader reads it the same way.
+    declared = tmp_path / "declared.py"
+    declared.write_bytes(("# -*- coding: latin-1 -*-\n# Dérivée de la sigmoïde.\n" + GOOD).encode("latin-1"))
+    undeclared = tmp_path / "undeclared.py"
+    undeclared.write_bytes(("# Dérivée de la sigmoïde.\n" + GOOD).encode("latin-1"))
+    result = nablagrade("check", str(declared), str(undeclared), "--problem", "sigmoid", "--json")
+    by_path = {Path(d["path"]).name: d for d in map(json.loads, result.stdout.splitlines())}
+    assert by_path["declared.py"]["score"] == by_path["declared.py"]["max_score"]
+    assert "not UTF-8" in by_path["undeclared.py"]["error"]
