@@ -94,13 +94,17 @@ def show_value(value: Any, width: int = WIDTH) -> list[str]:
 
 def _details(details: dict[str, Any], width: int) -> list[str]:
     lines = []
+    inputs = details.get("inputs") or {}
     for heading, key in (("inputs", "inputs"), ("expected", "expected"), ("received", "received")):
         values = details.get(key) or {}
         if not values:
             continue
         lines.append(f"{INDENT}{heading}:")
         for name, value in values.items():
-            label = f"{INDENT}  {name} = "
+            # An answer named after an input is the derivative with respect to it: "x = "
+            # under "expected" would read as the value of x shown above.
+            shown_name = f"d/d{name}" if key != "inputs" and name in inputs else name
+            label = f"{INDENT}  {shown_name} = "
             shown = show_value(value, max(width - len(label), 20))
             lines.append(label + shown[0])
             lines.extend(" " * len(label) + line for line in shown[1:])

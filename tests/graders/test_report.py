@@ -174,3 +174,18 @@ def test_what_hidden_trials_print_is_held_back(runner):
         shown = f"x = {trial.inputs['x'].tolist()}" in printed
         assert shown == trial.trial.visible, trial.trial.label
     assert printed.count("[what your code printed during hidden trials is not shown]") == 1
+
+
+def test_an_answer_named_after_an_input_is_labelled_as_its_derivative():
+    details = {"inputs": {"x": [1.0, 2.0], "beta": 3.0}, "expected": {"x": [0.5, 0.25]},
+               "received": {"x": [1.0, 0.5]}}
+    problem = {"id": "p", "function": "f", "score": 0, "max_score": 10, "passed": False, "diagnosis": "scaled",
+               "checks": [{"name": "values: trial 1 (visible)", "passed": False, "diagnosis": "scaled",
+                           "message": "off by a factor 2", "details": details}]}
+    report = render({"problems": [problem], "score": 0, "max_score": 10}, "t.py")
+    inputs, answers = report.split("expected:")
+    assert "  x = [1. 2.]" in inputs and "beta = 3.0" in inputs
+    assert "d/dx = [0.5  0.25]" in answers and "d/dx = [1.  0.5]" in answers and " x = " not in answers
+    iterates = {**details, "inputs": {"alpha": 0.5}, "expected": {"result": [0.0, 1.0]}, "received": {}}
+    problem["checks"][0]["details"] = iterates
+    assert "result = [0. 1.]" in render({"problems": [problem], "score": 0, "max_score": 10}, "t.py")
