@@ -228,6 +228,24 @@ class Opaque:
     type_name: str
 
 
+_REAL = (int, float, np.integer, np.floating)
+
+
+def _numbers_only(array: np.ndarray) -> np.ndarray:
+    """An object array that holds only real numbers (np.frompyfunc's result, an array built
+    from a list of Python floats) as float64, like the same numbers in a list; anything
+    else stays an object array, which is refused. Runs in the child."""
+    if array.size > MAX_ELEMENTS:
+        return array
+    items = array.ravel().tolist()
+    if all(isinstance(item, _REAL) and not isinstance(item, (bool, np.bool_)) for item in items):
+        try:
+            return np.array(items, dtype=np.float64).reshape(array.shape)
+        except (OverflowError, ValueError, TypeError):  # an int too large for a float
+            return array
+    return array
+
+
 def encode_value(value: Any, blobs: list[bytes], _depth: int = 0, _budget: list[int] | None = None) -> dict:
     """Describe a student's return value as JSON plus npy blobs (runs in the child)."""
     budget = _budget if _budget is not None else [MAX_ITEMS]
@@ -242,6 +260,8 @@ def encode_value(value: Any, blobs: list[bytes], _depth: int = 0, _budget: list[
     if isinstance(value, np.ndarray):
         if len(blobs) >= MAX_BLOBS:
             return {"t": "other", "type": "value with too many arrays"}
+        if value.dtype.kind == "O":
+            value = _numbers_only(value)
         if value.dtype.kind in "biuf" and not value.dtype.hasobject:
             blobs.append(array_to_npy(value))
             return {"t": "array", "blob": len(blobs) - 1}

@@ -145,3 +145,13 @@ def test_arrays_come_back_equal_writable_and_owning_their_memory(array):
     assert back.shape == array.shape and back.dtype == array.dtype
     assert np.array_equal(back, array)
     assert back.flags.writeable and back.flags.owndata
+
+
+def test_an_object_array_of_real_numbers_crosses_as_float64_and_any_other_is_refused():
+    numbers = np.frompyfunc(lambda v: v / 2, 1, 1)(np.arange(6.0).reshape(2, 3))
+    assert numbers.dtype == object
+    blobs: list[bytes] = []
+    decoded = wire.decode_value(wire.encode_value(numbers, blobs), blobs)
+    assert decoded.dtype == np.float64 and decoded.shape == (2, 3) and decoded[1, 2] == 2.5
+    for odd in ([1.0, "x"], [1.0, True], [1.0, 2j], [1.0, None], [10**400, 1.0]):
+        assert wire.encode_value(np.array(odd, dtype=object), [])["t"] == "other", odd
