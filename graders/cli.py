@@ -146,12 +146,12 @@ def _check(args: argparse.Namespace) -> int:
     """Grade each file in turn through one sandbox runner, as a worker does. A file
     that cannot be graded gets its line and the batch goes on."""
     from graders.engine import grade_source
-    from graders.report import render, summary
+    from graders.report import printable, render, summary
 
     fixed = _fixed_assignment(args)
     files, unreadable, others = _submissions(args.files)
     if others:
-        listed = ", ".join(shown(path) for path in others[:5]) + (", ..." if len(others) > 5 else "")
+        listed = printable(", ".join(shown(path) for path in others[:5]) + (", ..." if len(others) > 5 else ""))
         print(f"nablagrade: skipped {len(others)} file{'s' if len(others) > 1 else ''} that "
               f"{'are' if len(others) > 1 else 'is'} not .py: {listed}", file=sys.stderr, flush=True)
     width = report_width()
@@ -178,7 +178,7 @@ def _check(args: argparse.Namespace) -> int:
         error = error.replace(str(path), name)
         rows.append((name, document, error))
         if document is None:
-            print(f"nablagrade: {error}", file=sys.stderr, flush=True)
+            print(f"nablagrade: {printable(error)}", file=sys.stderr, flush=True)
         if args.json:
             print(json.dumps({"path": name, **(document or {"error": error})}), flush=True)
         elif document is not None:

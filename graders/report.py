@@ -20,6 +20,14 @@ PRINTED_LINES = 20  # lines of the student's own output shown
 NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
+def printable(text: str) -> str:
+    """`text` with its control and format characters spelt out ("\\x1b"): what a student
+    printed, raised or named a file must not clear the TA's terminal, colour it, move
+    the cursor over the score, or reverse a line (U+202E)."""
+    return "".join(c if c in "\n" or (c == "\t") or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co")
+                   else f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" for c in text)
+
+
 def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
 
@@ -206,7 +214,7 @@ def render(document: dict[str, Any], filename: str, width: int = WIDTH) -> str:
             lines.append(f"  ... ({len(output) - PRINTED_LINES} more lines)")
     lines.append("")
     lines.append(f"Total: {_points(document['score'])} / {_points(document['max_score'])}")
-    return "\n".join(lines)
+    return printable("\n".join(lines).expandtabs(4))
 
 
 def _cells(text: str) -> int:
@@ -244,6 +252,7 @@ def summary(rows: list[tuple[str, dict[str, Any] | None, str]], width: int = WID
     """The table after a batch's reports: one row per file, with its score, or why it
     was not graded, each row cut to `width`. `rows` holds (path, document or None, error)."""
     width = max(width, NARROWEST)
+    rows = [(printable(path), document, printable(error)) for path, document, error in rows]
     column = min(max([_cells(path) for path, _, _ in rows] + [4]), 60, width // 2 - 4)
     scores = [f"{_points(d['score'])} / {_points(d['max_score'])}" for _, d, _ in rows if d is not None]
     score_width = max([len(score) for score in scores] + [5])

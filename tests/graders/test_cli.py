@@ -364,3 +364,14 @@ def test_a_file_that_declares_its_encoding_is_read_in_it(tmp_path):
     by_path = {Path(d["path"]).name: d for d in map(json.loads, result.stdout.splitlines())}
     assert by_path["declared.py"]["score"] == by_path["declared.py"]["max_score"]
     assert "not UTF-8" in by_path["undeclared.py"]["error"]
+
+
+def test_a_file_name_with_escape_sequences_is_spelt_out_on_stderr(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "e\x1b[2Jmpty.py").write_text("")
+    (folder / "n\x1b[31motes.txt").write_text("notes")
+    done = nablagrade("check", str(folder), "--no-sandbox")
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr and "e\\x1b[2Jmpty.py: your file is empty" in done.stderr
+    assert "n\\x1b[31motes.txt" in done.stderr

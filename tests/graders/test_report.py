@@ -189,3 +189,23 @@ def test_an_answer_named_after_an_input_is_labelled_as_its_derivative():
     iterates = {**details, "inputs": {"alpha": 0.5}, "expected": {"result": [0.0, 1.0]}, "received": {}}
     problem["checks"][0]["details"] = iterates
     assert "result = [0. 1.]" in render({"problems": [problem], "score": 0, "max_score": 10}, "t.py")
+
+
+CLEARS_THE_SCREEN = """
+import numpy as np
+print("\\x1b[2J\\x1b[H\\x1b[32mTotal: 10 / 10\\x1b[0m \\u202edesrever")
+
+def sigmoid_grad(x):
+    raise ValueError("\\x1b[1A\\x1b[2Kfull marks")
+"""
+
+
+def test_what_the_student_printed_or_raised_cannot_drive_the_terminal(runner):
+    document = grade_source(textwrap.dedent(CLEARS_THE_SCREEN), ad_hoc([get_problem("sigmoid")]), runner=runner)
+    assert "\x1b" in document["output"]  # the document keeps what was printed; the terminal gets it spelt out
+    report = render(document, "evil\x1b]0;title\x07.py")
+    assert "\x1b" not in report and "\u202e" not in report and "\x07" not in report
+    assert "\\x1b[2J\\x1b[H\\x1b[32mTotal: 10 / 10" in report and "\\u202edesrever" in report
+    assert "ValueError: \\x1b[1A\\x1b[2Kfull marks" in report and "evil\\x1b]0;title\\x07.py" in report
+    table = summary([("a\x1b[2J.py", None, "a\x1b[2J.py is a binary file")])
+    assert "\x1b" not in table and "a\\x1b[2J.py" in table
