@@ -375,3 +375,10 @@ def test_a_file_name_with_escape_sequences_is_spelt_out_on_stderr(tmp_path):
     assert done.returncode == 2
     assert "\x1b" not in done.stderr and "e\\x1b[2Jmpty.py: your file is empty" in done.stderr
     assert "n\\x1b[31motes.txt" in done.stderr
+
+
+@pytest.mark.parametrize("seed", ["-1", "abc", "1.5"])
+def test_a_seed_that_is_not_one_is_a_usage_error(good_file, seed):
+    done = nablagrade("check", str(good_file), "--seed", seed, "--no-sandbox")
+    assert done.returncode == 2
+    assert "is not a seed" in done.stderr and "grader failed" not in done.stderr
