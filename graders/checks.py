@@ -282,6 +282,7 @@ class TrialOutcome:
     received: dict[str, np.ndarray] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    precision: dict[str, np.dtype] = field(default_factory=dict)  # outputs returned in less than float64
 
     def output_ok(self, name: str) -> bool:
         return self.failure is None and self.shapes.get(name) is None and self.finite.get(name) is None \
@@ -316,7 +317,7 @@ def evaluate_trial(
         return outcome
     precision: dict[str, np.dtype] = {}
     outputs, failure, notes = extract_outputs(problem, call.value, expected, precision)
-    outcome.notes = notes
+    outcome.notes, outcome.precision = notes, precision
     if failure is not None:
         outcome.failure, outcome.failed_stage = failure, "type"
         return outcome

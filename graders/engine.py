@@ -168,8 +168,7 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
             # On a hidden trial, gradcheck's own text (the two Jacobians) would show its inputs.
             said = str(outcome.extra.get("gradcheck", {}).get("message", ""))[:600] if outcome.trial.visible else \
                 f"(on {outcome.trial.label})"
-            diagnosis = outcome.failure or Diagnosis(
-                Code.WRONG_VALUE, "gradcheck failed: backward does not match finite differences of your forward. " + said)
+            diagnosis = outcome.failure or Diagnosis(Code.WRONG_VALUE, _gradcheck_words(outcome) + said)
             message = diagnosis.message if outcome.trial.visible else _hidden_failure(problem, diagnosis)
             checks.append(CheckResult("torch.autograd.gradcheck", "gradcheck", False, diagnosis.code, message, True))
     assign_points(checks, config.points, config.weights)
@@ -190,6 +189,16 @@ _HIDDEN_RUN_FAILURES = {
 
 _BUILTIN_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
                                 if isinstance(value, type) and issubclass(value, BaseException))
+
+
+def _gradcheck_words(outcome: TrialOutcome) -> str:
+    """Why gradcheck failed, as far as the grader can tell: a forward in single precision
+    defeats its finite differences (a step of 1e-6) however right backward is."""
+    dtype = outcome.precision.get("forward")
+    if dtype is not None:
+        return (f"gradcheck failed: forward returns {dtype}, too coarse for gradcheck's finite differences "
+                "(a step of 1e-6): compute forward in float64, the dtype of its input. ")
+    return "gradcheck failed: backward does not match finite differences of your forward. "
 
 
 def _hidden_failure(problem: Problem, failure: Diagnosis) -> str:
