@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import stat
 import tokenize
 from pathlib import Path
 
@@ -51,10 +52,14 @@ def read_submission(path: Path) -> str:
     if path.is_dir():
         raise SubmissionError(f"{path} is a directory, not a Python file")
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            # A pipe would wait forever and /dev/zero never ends (an export may link to either).
+            raise SubmissionError(f"{path} is not a regular file (a device, a pipe or a socket)")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise SubmissionError(f"{path} is {_kib(size)}; the limit is {MAX_BYTES // 1024} KiB")
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
         raise SubmissionError(f"{path}: cannot read it ({exc.strerror})") from None
     return decode_submission(data, str(path))

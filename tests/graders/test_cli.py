@@ -232,7 +232,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path, command, code):
 
 def test_problems_json_into_head_prints_its_first_line_and_nothing_else(tmp_path):
     done = subprocess.run(f"{sys.executable} -m graders.cli problems --json | head -1", shell=True,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=300)
     assert done.stdout == "[\n"
     assert done.stderr == ""
 
@@ -382,3 +382,16 @@ def test_a_seed_that_is_not_one_is_a_usage_error(good_file, seed):
     done = nablagrade("check", str(good_file), "--seed", seed, "--no-sandbox")
     assert done.returncode == 2
     assert "is not a seed" in done.stderr and "grader failed" not in done.stderr
+
+
+def test_a_pipe_or_a_device_in_an_export_is_refused_not_read_forever(tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    os.mkfifo(folder / "fifo.py")
+    (folder / "zero.py").symlink_to("/dev/zero")
+    (folder / "good.py").write_text(GOOD)
+    done = nablagrade("check", str(folder), "--json", "--no-sandbox")  # nablagrade() times out, not hangs
+    assert done.returncode == 2
+    lines = {Path(line["path"]).name: line for line in map(json.loads, done.stdout.splitlines())}
+    assert lines["good.py"]["passed"] is True
+    assert "not a regular file" in lines["fifo.py"]["error"] and "not a regular file" in lines["zero.py"]["error"]
