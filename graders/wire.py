@@ -9,9 +9,11 @@ worst send data that fails a check: a `WireError`, never another exception.
 
 from __future__ import annotations
 
+import decimal
 import io
 import json
 import math
+import numbers
 import struct
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -228,7 +230,17 @@ class Opaque:
     type_name: str
 
 
-_REAL = (int, float, np.integer, np.floating)
+# Exact numbers a student may compute with (fractions.Fraction, decimal.Decimal): real numbers
+# all the same, read as floats like a Python float.
+_OTHER_REALS = (numbers.Real, decimal.Decimal)
+_REAL = (int, float, np.integer, np.floating, *_OTHER_REALS)
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        return None
 
 
 def _numbers_only(array: np.ndarray) -> np.ndarray:
@@ -270,6 +282,9 @@ def encode_value(value: Any, blobs: list[bytes], _depth: int = 0, _budget: list[
         return {"t": "other", "type": "bool"}
     if isinstance(value, (int, float, np.integer, np.floating)):
         return {"t": "scalar", "v": float(value)}
+    if isinstance(value, _OTHER_REALS):
+        number = _as_float(value)
+        return {"t": "scalar", "v": number} if number is not None else {"t": "other", "type": type(value).__name__}
     if isinstance(value, (list, tuple)):
         budget[0] -= len(value)
         if budget[0] < 0:

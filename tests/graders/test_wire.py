@@ -155,3 +155,14 @@ def test_an_object_array_of_real_numbers_crosses_as_float64_and_any_other_is_ref
     assert decoded.dtype == np.float64 and decoded.shape == (2, 3) and decoded[1, 2] == 2.5
     for odd in ([1.0, "x"], [1.0, True], [1.0, 2j], [1.0, None], [10**400, 1.0]):
         assert wire.encode_value(np.array(odd, dtype=object), [])["t"] == "other", odd
+
+
+def test_exact_numbers_cross_as_floats():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    blobs: list[bytes] = []
+    value = (Fraction(1, 4), Decimal("2.5"), np.array([Fraction(3, 2), Decimal(1)], dtype=object))
+    decoded = wire.decode_value(wire.encode_value(value, blobs), blobs)
+    assert decoded[:2] == (0.25, 2.5) and decoded[2].tolist() == [1.5, 1.0]
+    assert wire.encode_value(Decimal("sNaN"), [])["t"] == "other"
