@@ -14,6 +14,7 @@ import io
 import json
 import math
 import numbers
+import re
 import struct
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -29,20 +30,28 @@ MAX_DEPTH = 8
 MAX_TEXT = 4 * 1024  # any text field: an error message, a module name, a dict key
 MAX_STDOUT = 64 * 1024  # what a submission printed, over the whole job
 _LENGTH = struct.Struct(">I")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class WireError(ValueError):
     """The child sent something that is not a well-formed result."""
 
 
+def encodable(text: str) -> str:
+    """`text` with every lone surrogate (JSON's "\\ud800" escape decodes to one) made U+FFFD:
+    such a string cannot be encoded as UTF-8, so printing or storing it would raise."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def capped_text(value: Any, cap: int = MAX_TEXT) -> str:
-    """A text field from the child, whatever it sent: a str of at most `cap` characters."""
+    """A text field from the child, whatever it sent: a str of at most `cap` characters
+    that can be encoded as UTF-8."""
     if not isinstance(value, str):
         value = "" if value is None else type(value).__name__
     if len(value) > cap:
         marker = f"\n... (truncated at {cap // 1024} KiB)" if cap >= 1024 else "..."
         value = value[: cap - len(marker)] + marker
-    return value
+    return encodable(value)
 
 
 # ---------------------------------------------------------------- frames
@@ -345,7 +354,7 @@ def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0, _budget: lis
                 raise WireError("malformed dict item")
             if len(pair[0]) > MAX_TEXT:
                 raise WireError("a dict key longer than 4 KiB")
-            result[pair[0]] = decode_value(pair[1], blobs, _depth + 1, budget)
+            result[encodable(pair[0])] = decode_value(pair[1], blobs, _depth + 1, budget)
         return result
     if kind == "none":
         return None

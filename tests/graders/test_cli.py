@@ -395,3 +395,17 @@ def test_a_pipe_or_a_device_in_an_export_is_refused_not_read_forever(tmp_path):
     lines = {Path(line["path"]).name: line for line in map(json.loads, done.stdout.splitlines())}
     assert lines["good.py"]["passed"] is True
     assert "not a regular file" in lines["fifo.py"]["error"] and "not a regular file" in lines["zero.py"]["error"]
+
+
+def test_a_file_that_prints_terminal_escapes_and_lone_surrogates_does_not_stop_the_batch(tmp_path):
+    hostile = tmp_path / "a_hostile.py"
+    hostile.write_text('def sigmoid_grad(x):\n    print("\\x1b[2J\\x1b]0;pwned\\x07\\udc80")\n'
+                       '    raise ValueError("\\rTotal: 10 / 10\\x1b[1A\\ud800")\n')
+    (tmp_path / "b_good.py").write_text(GOOD)
+    done = subprocess.run([sys.executable, "-m", "graders.cli", "check", str(tmp_path), "--no-sandbox"],
+                          capture_output=True, timeout=300)
+    assert done.returncode == 1, done.stderr.decode(errors="replace")[-800:]
+    shown = done.stdout.decode("utf-8")  # strict: no lone surrogate reached the terminal
+    assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown
+    assert "\\x1b[2J" in shown  # what the file printed is shown, as escapes
+    assert "b_good.py" in shown.split("Summary of 2 files")[1]  # the next file was graded

@@ -130,6 +130,18 @@ def test_text_fields_are_capped_whatever_their_type():
     assert wire.capped_text(None) == ""
 
 
+def test_text_fields_and_dict_keys_can_always_be_encoded():
+    # JSON lets a child send a lone surrogate ("\\udc80"); printing or storing it as UTF-8 would raise.
+    header = json.loads('{"message": "a\\udc80b", "key": "\\ud83d\\ude00"}')
+    assert wire.capped_text(header["message"]) == "a\ufffdb"
+    assert wire.capped_text(header["key"]) == "\U0001f600"  # a whole pair is a character, kept
+    assert len(wire.capped_text("\ud800" * 10_000)) <= wire.MAX_TEXT
+    decoded = wire.decode_value({"t": "dict", "items": [["W\udfff", {"t": "none"}]]}, [])
+    assert list(decoded) == ["W\ufffd"]
+    for text in (wire.capped_text(header["message"]), *decoded):
+        text.encode("utf-8")
+
+
 @pytest.mark.parametrize("array", [
     np.asfortranarray(np.arange(12.0).reshape(3, 4)),
     np.arange(24, dtype=np.int32).reshape(2, 3, 4)[:, ::2],
