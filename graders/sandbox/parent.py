@@ -29,6 +29,10 @@ from graders.sandbox.policy import SandboxPolicy, prepare_stage, stage_and_drop,
 
 STARTUP_SECONDS = {"numpy": 20.0, "torch": 90.0}
 REPLY_SECONDS = 5.0  # for the parent to report a child's exit once its pipe closed or we asked for a kill
+# A child that sent all its results has nothing left to do but exit: after this long it is
+# killed, so a child that refuses to end (os._exit replaced, exit_group filtered) costs the
+# next job this, not REPLY_SECONDS.
+SETTLE_SECONDS = 1.0
 STARTUP_ALLOWANCE = 0.5  # fork + rlimits + seccomp, before the per-call clock starts
 _F_ADD_SEALS, _F_SEAL_SEAL, _F_SEAL_SHRINK, _F_SEAL_GROW, _F_SEAL_WRITE = 1033, 1, 2, 4, 8
 
@@ -225,7 +229,7 @@ class WarmParent:
         def kill() -> None:
             state["killed"] = True
             try:
-                self._send({"cmd": "kill"})
+                self._send({"cmd": "kill", "job": number})
             except ParentFailed:
                 state["failed"] = True
 
@@ -295,13 +299,13 @@ class WarmParent:
         self.oom_seen = kills
         return True
 
-    def _exit_report(self, number: int) -> dict | None:
+    def _exit_report(self, number: int, timeout: float = REPLY_SECONDS) -> dict | None:
         """The parent's report on job `number` (its exit, or that it was dropped
         untaken); None if the parent failed. Reports about other children (one that
         died waiting for a job) mark this parent for recycling."""
         for _ in range(8):
             try:
-                reply = self._receive(REPLY_SECONDS)
+                reply = self._receive(timeout)
             except ParentFailed:
                 return None
             report = _exit_fields(reply)
@@ -318,7 +322,13 @@ class WarmParent:
         if self.pending is None:
             return
         number, self.pending = self.pending, None
-        report = self._exit_report(number)
+        report = self._exit_report(number, SETTLE_SECONDS)
+        if report is None and self.alive:
+            try:  # still there after its last result: end it rather than wait for it
+                self._send({"cmd": "kill", "job": number})
+                report = self._exit_report(number)
+            except ParentFailed:
+                report = None
         if report is None or report["job"] != number or not report["clean"] or report["returncode"] != 0:
             self.stop()
 

@@ -25,6 +25,10 @@ SANDBOX_USER = "nablagrade-sandbox"
 FALLBACK_UID = 65534  # nobody
 STAGE = Path("/run/nablagrade-sandbox")  # mount point of a private staging tmpfs (see stage_and_drop)
 SCRATCH_BYTES = 16 << 20
+# Files and directories on the scratch tmpfs: its size counts bytes, not inodes, and a job
+# making empty files could pin gigabytes of kernel memory. Only a mount we make as root can
+# say so (bwrap has no option for it); unprivileged, the warm parent recycles after many.
+SCRATCH_INODES = 4096
 SCRATCH_ROOT, SCRATCH_DIR = "/scratch", "/scratch/job"  # as in zygote.py, which imports nothing of ours
 APP_FILES = ("__init__.py", "harness.py", "wire.py")  # the graders modules the untrusted side imports
 GRADERS = Path(__file__).resolve().parent.parent
@@ -215,7 +219,11 @@ class SandboxPolicy:
         for inside, fd in data_fds.items():
             argv += ["--perms", "0444", "--ro-bind-data", str(fd), inside]
         # The scratch tmpfs: the warm parent makes SCRATCH_DIR afresh for every job, and /tmp points to it.
-        argv += ["--proc", "/proc", "--dev", "/dev", "--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH_ROOT,
+        if SCRATCH_ROOT in staged:  # made as root, with a bound number of inodes
+            scratch = ["--bind", staged[SCRATCH_ROOT], SCRATCH_ROOT]
+        else:
+            scratch = ["--size", str(SCRATCH_BYTES), "--tmpfs", SCRATCH_ROOT]
+        argv += ["--proc", "/proc", "--dev", "/dev", *scratch,
                  "--symlink", SCRATCH_DIR, "/tmp", "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/",
                  *self.extra_args,
                  "--", str(self.python), "-I", "-S", "-B", "/sandbox/app/zygote.py", str(control_fd),
@@ -255,7 +263,10 @@ def prepare_stage() -> None:
 
 
 def staged_paths(binds: list[tuple[Path, str]]) -> dict[str, str]:
-    return {inside: str(STAGE / f"{index}") for index, (_host, inside) in enumerate(binds)}
+    """Where each bind's source, and the scratch tmpfs, are staged (see stage_and_drop)."""
+    staged = {inside: str(STAGE / f"{index}") for index, (_host, inside) in enumerate(binds)}
+    staged[SCRATCH_ROOT] = str(STAGE / "scratch")
+    return staged
 
 
 def stage_and_drop(binds: list[tuple[Path, str]], identity: Identity, attach=None):
@@ -264,8 +275,8 @@ def stage_and_drop(binds: list[tuple[Path, str]], identity: Identity, attach=Non
     bwrap must run unprivileged (as root it keeps capabilities and could remount
     its read-only binds), but the unprivileged uid cannot reach paths such as a
     Python under /root. So, in a private mount namespace no other process sees,
-    root bind-mounts each source read-only under STAGE, then drops to the
-    sandbox uid for good (no groups, no capabilities, no new privileges).
+    root bind-mounts each source read-only under STAGE, mounts the scratch tmpfs
+    there (bounded in bytes and inodes), then drops to the sandbox uid for good (no groups, no capabilities, no new privileges).
     """
 
     def preexec() -> None:
@@ -291,6 +302,10 @@ def stage_and_drop(binds: list[tuple[Path, str]], identity: Identity, attach=Non
                 target.touch()
             _mount(libc, str(host), str(target), None, _MS_BIND | _MS_REC)
             _mount(libc, None, str(target), None, _MS_BIND | _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
+        scratch = STAGE / "scratch"
+        scratch.mkdir()
+        _mount(libc, "tmpfs", str(scratch), "tmpfs", _MS_NOSUID | _MS_NODEV,
+               f"mode=0711,size={SCRATCH_BYTES},nr_inodes={SCRATCH_INODES},uid={identity.uid},gid={identity.gid}")
         _mount(libc, None, str(STAGE), None, _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
         os.setgroups([])
         os.setresgid(identity.gid, identity.gid, identity.gid)

@@ -34,6 +34,7 @@ SCRATCH = "/scratch/job"
 ALLOWED_ENV = {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "HOME", "LANG", "PATH", "PWD",
                "LC_CTYPE"}
 EXTRA_THREADS = 8  # beyond what exists at fork: enough for a library, not a thread bomb
+SCRATCH_FILES = 10_000  # more left on the scratch tmpfs after a job: recycle the sandbox, do not remove them
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -176,17 +177,31 @@ def spare_child(handoff: socket.socket, started: int, memory_budget: int, child_
 
 
 def _remove(path: str) -> None:
-    """Remove a file or a whole tree, whatever its modes (the job may have set 0)."""
-    try:
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-            for name in os.listdir(path):
-                _remove(os.path.join(path, name))
-            os.rmdir(path)
-        else:
-            os.unlink(path)
-    except OSError:
-        pass
+    """Remove a file or a whole tree, whatever its modes (the job may have set 0). With a
+    stack, not recursion: a job can nest directories deeper than Python's recursion limit.
+    What cannot be removed stays, and the caller sees it."""
+    pending, opened = [path], set()
+    while pending:
+        current = pending[-1]
+        try:
+            if os.path.isdir(current) and not os.path.islink(current):
+                if current not in opened:
+                    opened.add(current)
+                    os.chmod(current, 0o700)
+                    pending.extend(os.path.join(current, name) for name in os.listdir(current))
+                    continue
+                os.rmdir(current)
+            else:
+                os.unlink(current)
+        except OSError:
+            pass
+        pending.pop()
+
+
+def scratch_files() -> int:
+    """Files and directories on the scratch tmpfs now (0 if the kernel does not say)."""
+    info = os.statvfs(SCRATCH_ROOT)
+    return max(info.f_files - info.f_ffree, 0)
 
 
 def fresh_scratch() -> bool:
@@ -194,8 +209,12 @@ def fresh_scratch() -> bool:
     the last one and anything else the job put on the tmpfs, restore the tmpfs
     root (a job runs as our uid, so it could chmod it or tag it with xattrs), then
     make a new directory. True if all of that held; if not, the runner recycles
-    this parent."""
+    this parent, and with it the whole tmpfs."""
     try:
+        if scratch_files() > SCRATCH_FILES:
+            # Removing a million empty files one by one would hold the next job for
+            # seconds; a new sandbox frees them at once.
+            return False
         os.chmod(SCRATCH_ROOT, 0o700)  # first: the job may have left it 0
         for name in os.listdir(SCRATCH_ROOT):
             _remove(os.path.join(SCRATCH_ROOT, name))
@@ -204,7 +223,7 @@ def fresh_scratch() -> bool:
         os.chmod(SCRATCH_ROOT, 0o711)
         os.mkdir(SCRATCH, 0o700)  # also sets the root's times to now, whatever the job set
         return os.listdir(SCRATCH_ROOT) == ["job"] and not os.listxattr(SCRATCH_ROOT) and not os.listxattr(SCRATCH)
-    except OSError:
+    except Exception:  # noqa: BLE001 - whatever a job left, the warm parent must live to report it
         return False
 
 
@@ -253,11 +272,23 @@ def supervise(control: socket.socket, spare: Spare, on_start) -> Exit:
             message = control.recv(4096)
             if not message:
                 ended.runner_alive = False
+            elif not aimed_at(message, ended.job):
+                continue  # a kill for a child that is gone: never for the one waiting for the next job
             ended.stopped = ended.stopped or process_state(spare.pid) in ("T", "t")
             kill_group(spare.pid)
     finally:
         os.close(pidfd)
         spare.close_started()
+
+
+def aimed_at(message: bytes, job: int | None) -> bool:
+    """Whether a kill from the runner is for the child running `job` (a kill that names
+    no job is for whatever child runs now)."""
+    try:
+        wanted = json.loads(message).get("job")
+    except (ValueError, AttributeError):
+        return True
+    return wanted is None or wanted == job
 
 
 def kill_group(pid: int) -> None:

@@ -14,6 +14,8 @@ import pytest
 
 from graders.runner import Call, Job
 from graders.sandbox import SandboxRunner
+from graders.sandbox.parent import REPLY_SECONDS
+from graders.sandbox.zygote import aimed_at
 from tests.graders.sandbox.conftest import HOSTILE
 
 HONEST = (HOSTILE / "_clean_probe.py").read_text()
@@ -171,3 +173,18 @@ def grade_with():
         return grade_source(source, ad_hoc([get_problem("sigmoid")]), runner=fresh_sandbox)
 
     return _grade
+
+
+def test_a_child_that_will_not_end_after_its_results_is_killed_not_waited_for(fresh_sandbox, grade_with):
+    lingering = (HOSTILE / "patch_process_exit.py").read_text()  # os._exit replaced by a 60 s sleep
+    full_marks_without_blame(grade_with(fresh_sandbox, lingering))
+    started = time.monotonic()
+    full_marks_without_blame(grade_with(fresh_sandbox, HONEST))
+    assert time.monotonic() - started < REPLY_SECONDS  # it used to wait the whole REPLY_SECONDS first
+
+
+def test_a_late_kill_never_reaches_the_child_waiting_for_the_next_job():
+    assert aimed_at(b'{"cmd": "kill", "job": 7}', 7)
+    assert not aimed_at(b'{"cmd": "kill", "job": 7}', 8)
+    assert not aimed_at(b'{"cmd": "kill", "job": 7}', None)  # a spare that has not taken a job yet
+    assert aimed_at(b'{"cmd": "kill"}', None) and aimed_at(b"garbage", 3)
