@@ -91,10 +91,12 @@ def grade_in_sandbox(sandbox):
 def assert_next_job_clean(grade_in_sandbox):
     """A normal, correct job right after a hostile one: full marks, nothing left over."""
 
-    def _check() -> None:
-        document = grade_in_sandbox((HOSTILE / "_clean_probe.py").read_text())
-        problem = document["problems"][0]
-        messages = [c["message"] for c in problem["checks"] if not c["passed"]]
-        assert document["score"] == document["max_score"], messages
+    def _check(torch: bool = False) -> None:
+        probes = [("_clean_probe.py", "sigmoid")] + ([("_clean_probe_torch.py", "legendre_p3")] if torch else [])
+        for probe, problem_id in probes:  # a torch job's neighbour is the next job of the torch parent
+            document = grade_in_sandbox((HOSTILE / probe).read_text(), problem_id)
+            problem = document["problems"][0]
+            messages = [c["message"] for c in problem["checks"] if not c["passed"]]
+            assert document["score"] == document["max_score"], messages
 
     return _check

@@ -3,6 +3,7 @@
 in the result, and that a normal job right after it is unaffected."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from graders.engine import detect_problems
 from graders.problem import all_problems
+from graders.report import render, terminal_safe
 from tests.graders.sandbox.conftest import CHECKOUT, hostile_source
 from tests.graders.sandbox.test_budget import BUDGET_CASES
 
@@ -166,6 +168,38 @@ def document_bounded(document: dict, planted: dict) -> None:
             assert len(check["message"]) <= 8 * 1024
 
 
+def printed(words: str):
+    """Full marks, and the output proves the attack ran (it armed its timers, took its locks...)."""
+
+    def check(document: dict, planted: dict) -> None:
+        assert document["score"] == document["max_score"], failing_messages(document)[:300]
+        assert words in document["output"]
+
+    return check
+
+
+def files_bounded(document: dict, planted: dict) -> None:
+    if os.geteuid() == 0:  # the scratch tmpfs is ours, with a bound on inodes: the job runs out of them
+        assert "No space left on device" in failing_messages(document)
+    else:  # bwrap's own tmpfs: the files are made, and the warm parent is recycled rather than clean up
+        assert document["score"] == document["max_score"]
+
+
+def terminal_report_is_inert(document: dict, planted: dict) -> None:
+    report = terminal_safe(render(document, "hostile.py"))
+    assert "\x1b" not in report and "\x07" not in report and "\r" not in report
+    assert "\\x1b[2J" in report  # what it printed is still shown, as escapes
+
+
+def says(*words: str):
+    def check(document: dict, planted: dict) -> None:
+        text = failing_messages(document)
+        for word in words:
+            assert word in text
+
+    return check
+
+
 def passes_normally(document: dict, planted: dict) -> None:
     assert document["score"] == document["max_score"]
 
@@ -251,6 +285,33 @@ CASES = [
     ("hang_after_results.py", {None, "timeout"}, document_bounded),
     ("fake_done_then_spin.py", {"wrong_shape"}, document_bounded),  # its forged scalars, then a busy CPU
     ("stop_itself.py", {"wrong_value", "timeout", "crashed"}, document_bounded),
+    # Round 2: channels and signals between jobs, state left in the process, results that lie
+    ("timers_for_next_job.py", {None}, printed("armed for")),
+    ("signal_everyone.py", {"exception"}, signals_refused),
+    ("pidfd_send_signal.py", {"forbidden_operation"}, None),
+    ("abstract_unix_socket.py", {"forbidden_operation"}, None),
+    ("memfd_channel.py", {"forbidden_operation"}, None),
+    ("posix_mqueue.py", {"forbidden_operation"}, None),
+    ("flock_shared_files.py", {None}, printed("locked")),
+    ("refuse_to_exit.py", {None}, printed("filter loaded")),
+    ("personality_prctl.py", {None}, printed("outcomes")),
+    ("mount_and_namespaces.py", {"forbidden_operation"}, None),
+    ("userfaultfd.py", {"forbidden_operation"}, None),
+    ("deep_scratch_tree.py", {None}, passes_normally),
+    ("many_inodes.py", {"output_limit", None}, files_bounded),
+    ("close_result_pipe.py", {"crashed"}, crashed_with("exited before returning")),
+    ("print_then_exit.py", {"crashed"}, crashed_with("exited before returning")),
+    ("exception_str_raises.py", {"exception"}, error_text_capped),
+    ("exception_str_loops.py", {"timeout"}, None),
+    ("base_exceptions.py", {"exception"}, says("SystemExit")),
+    ("infinite_iter_result.py", {"timeout", "memory_limit"}, None),
+    ("lying_number_objects.py", {"exception"}, says("no number here")),
+    ("array_interface_bogus.py", {"crashed"}, crashed_with("SIGSEGV")),
+    ("mixed_containers.py", {"wrong_type"}, document_bounded),
+    ("ragged_tuple.py", {"wrong_type"}, document_bounded),
+    ("ansi_in_output.py", {"exception"}, terminal_report_is_inert),
+    ("patch_process_exit.py", {None}, passes_normally),  # lingers after its results: the next job still runs
+    ("torch_tamper_with_parent.py", {None}, printed("tamper: ['PermissionError']")),
 ]
 
 
@@ -271,6 +332,8 @@ def test_hostile_submission_is_contained(name, expected, extra, grade_in_sandbox
     assert problem["diagnosis"] in expected, failing_messages(document)[:500]
     assert planted["token"] not in text_of(document)
     document_bounded(document, planted)  # every hostile file: a strict JSON document of bounded size
+    # ... and a report a TA's terminal can print (strict UTF-8, nothing it would act on)
+    assert "\x1b" not in terminal_safe(render(document, name)).encode("utf-8").decode()
     if extra is not None:
         extra(document, planted)
-    assert_next_job_clean()
+    assert_next_job_clean(torch=problem["id"] == "legendre_p3")
