@@ -11,7 +11,7 @@ import pytest
 
 from graders.engine import detect_problems
 from graders.problem import all_problems
-from graders.report import render, terminal_safe
+from graders.report import render
 from tests.graders.sandbox.conftest import CHECKOUT, hostile_source
 from tests.graders.sandbox.test_budget import BUDGET_CASES
 
@@ -186,7 +186,7 @@ def files_bounded(document: dict, planted: dict) -> None:
 
 
 def terminal_report_is_inert(document: dict, planted: dict) -> None:
-    report = terminal_safe(render(document, "hostile.py"))
+    report = render(document, "hostile.py")
     assert "\x1b" not in report and "\x07" not in report and "\r" not in report
     assert "\\x1b[2J" in report  # what it printed is still shown, as escapes
 
@@ -333,7 +333,7 @@ def test_hostile_submission_is_contained(name, expected, extra, grade_in_sandbox
     assert planted["token"] not in text_of(document)
     document_bounded(document, planted)  # every hostile file: a strict JSON document of bounded size
     # ... and a report a TA's terminal can print (strict UTF-8, nothing it would act on)
-    assert "\x1b" not in terminal_safe(render(document, name)).encode("utf-8").decode()
+    assert "\x1b" not in render(document, name).encode("utf-8").decode()
     if extra is not None:
         extra(document, planted)
     assert_next_job_clean(torch=problem["id"] == "legendre_p3")
