@@ -131,6 +131,7 @@ def _largest_error(got: np.ndarray, want: np.ndarray) -> str:
     return f"the largest error is {float(difference[index]):.3g}{where} (expected {float(want[index]):.6g}, got {float(got[index]):.6g})"
 
 
+ZERO_EVERYWHERE = " is 0 everywhere, but"  # how an all-zero answer is told, found again by the engine
 UNDERFLOW_HINT = ("at these large inputs something underflowed or overflowed (in floating point e^-1000 is 0 "
                   "and e^1000 is inf): use a numerically stable form")
 
@@ -148,7 +149,7 @@ def _zero_answer(label: str, got: np.ndarray, want: np.ndarray, tolerance: float
         index = np.unravel_index(int(np.argmax(np.abs(want))), want.shape) if want.ndim else ()
         where = f" at index {list(int(i) for i in index)}" if index else ""
         example = f" (for example {float(want[index]):.6g}{where})"
-    what = f"{label} is 0 everywhere, but the expected value is not{example}"
+    what = f"{label}{ZERO_EVERYWHERE} the expected value is not{example}"
     return Diagnosis(Code.WRONG_VALUE, f"{what}: {UNDERFLOW_HINT}" if stability else what)
 
 

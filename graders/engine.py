@@ -16,7 +16,7 @@ import numpy as np
 from graders import ENGINE_VERSION, import_policy, wire
 from graders.assignment import Assignment, ProblemConfig
 from graders.checks import TrialOutcome, evaluate_trial, layout_words
-from graders.diagnosis import Code, Diagnosis
+from graders.diagnosis import UNDERFLOW_HINT, ZERO_EVERYWHERE, Code, Diagnosis
 from graders.harness import HarnessKind
 from graders.preparation import PreparedTrial, prepare, trial_rng, trials_for  # noqa: F401 - re-exported
 from graders.problem import Problem, TrialKind
@@ -131,6 +131,8 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
     checks.append(stage_check("shape", shape_name, ("run", "type"), "shapes"))
     checks.append(stage_check("finite", "all values finite", ("run", "type"), "finite"))
 
+    always_zero = {output for output in names for outcome in regular
+                   if (found := outcome.values.get(output)) is not None and ZERO_EVERYWHERE in found.message}
     for outcome, trial_data in zip(outcomes, prepared, strict=True):
         trial = outcome.trial
         category = "stability" if trial.kind is TrialKind.STABILITY else "value"
@@ -144,7 +146,12 @@ def _aggregate(problem: Problem, config: ProblemConfig, outcomes: list[TrialOutc
             message = f"correct (largest relative error {worst:.1e})"
         elif trial.visible:
             wrong = [o for o in names if not outcome.output_ok(o)]
-            message = "; ".join(dict.fromkeys(_message_for(outcome, o) for o in wrong))
+            said = [_message_for(outcome, o) for o in wrong]
+            if trial.kind is TrialKind.STABILITY:
+                # Zero on the ordinary trials too: it did not underflow at large inputs, it is zero.
+                said = [text.replace(f": {UNDERFLOW_HINT}", "") if o in always_zero else text
+                        for o, text in zip(wrong, said, strict=True)]
+            message = "; ".join(dict.fromkeys(said))
         elif outcome.extra.get("reason") in (BUDGET, STOPPED):
             message = diagnosis.message  # why it was not run: nothing of the trial's inputs
         else:

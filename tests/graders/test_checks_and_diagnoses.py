@@ -473,3 +473,21 @@ def test_float_of_a_one_by_one_array_is_explained_when_numpy_refuses_it():
                                   frozenset())
         assert diagnosis.code.value == "exception" and message.strip() in diagnosis.message
         assert (".item()" in diagnosis.message) is hinted
+
+
+def test_an_answer_zero_on_every_trial_is_not_said_to_underflow_at_large_inputs(grade):
+    result = grade("sigmoid", "import numpy as np\n\ndef sigmoid_grad(x):\n    return np.zeros_like(x)\n")
+    stability = [check for check in result["checks"] if check["category"] == "stability"]
+    assert stability and all(" is 0 everywhere, but" in check["message"] for check in stability)
+    assert all("underflowed" not in check["message"] for check in stability), stability
+    # Zero only at large inputs is an underflow, and still said so.
+    underflows = """
+import numpy as np
+
+def softplus_grad(x, beta):
+    with np.errstate(over="ignore"):
+        return np.where(np.abs(x) > 100, 0.0, 1 / (1 + np.exp(-beta * x)))
+"""
+    result = grade("softplus", underflows)
+    stability = [check for check in result["checks"] if check["category"] == "stability"]
+    assert any("underflowed or overflowed" in check["message"] for check in stability), stability
