@@ -23,6 +23,11 @@ PURE_STDLIB = frozenset(
         "types", "typing", "warnings",
     }
 )
+# Testing, timing and logging tools students leave in their files (a unittest.TestCase under a
+# main guard, a timeit at the bottom): they compute nothing for the student, and whatever
+# they touch (a log file) is the sandbox's to refuse.
+STUDENT_TOOLS = frozenset({"doctest", "logging", "timeit", "unittest"})
+PURE_STDLIB = PURE_STDLIB | STUDENT_TOOLS
 DEFAULT_ALLOWED = frozenset({"numpy"}) | PURE_STDLIB
 # Named so the message can say *why*: these would do the student's work.
 AUTODIFF_MODULES = frozenset({"torch", "jax", "jaxlib", "tensorflow", "autograd", "sympy", "numdifftools"})

@@ -276,3 +276,11 @@ def test_a_standard_library_module_that_reaches_the_system_is_refused_with_the_r
     # "you may use pure standard-library modules" alone left the student asking why os is not one.
     assert "`os` is not allowed here: your file imports it on line 2" in message
     assert "in the standard library, but it reaches the system" in message and ") (" not in message
+
+
+def test_the_testing_tools_students_leave_in_their_files_are_allowed_and_os_is_not(grade):
+    tools = "import doctest\nimport logging\nimport timeit\nimport unittest\n"
+    result = grade("sigmoid", tools + GOOD_SIGMOID + "\n\nclass T(unittest.TestCase):\n    pass\n")
+    assert result["score"] == result["max_score"], diagnoses(result)
+    refused = grade("sigmoid", "import os\n" + GOOD_SIGMOID)
+    assert diagnoses(refused) == {"forbidden_import"}
