@@ -409,3 +409,13 @@ def test_a_file_that_prints_terminal_escapes_and_lone_surrogates_does_not_stop_t
     assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown
     assert "\\x1b[2J" in shown  # what the file printed is shown, as escapes
     assert "b_good.py" in shown.split("Summary of 2 files")[1]  # the next file was graded
+
+
+def test_version_is_the_installed_packages_and_the_reports():
+    from importlib.metadata import version
+
+    from graders import ENGINE_VERSION
+
+    done = nablagrade("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"nablagrade {version('nablagrade')}" == f"nablagrade {ENGINE_VERSION}"
