@@ -79,7 +79,8 @@ def _walk(root: Path, unreadable: dict[Path, str], others: list[Path]) -> list[P
         subfolders[:] = [d for d in subfolders if not d.startswith(".") and d != "__pycache__"]
         for file in names:
             if not file.startswith("."):
-                (found if file.endswith(".py") else others).append(Path(folder) / file)
+                # HW1.PY from a Windows machine is Python too.
+                (found if file.lower().endswith(".py") else others).append(Path(folder) / file)
     return sorted(found)
 
 

@@ -295,9 +295,14 @@ def test_a_folder_that_cannot_be_read_says_so_and_the_rest_is_graded(tmp_path, m
 
 
 def test_files_that_are_not_python_in_a_folder_are_named_not_skipped_silently(tmp_path):
-    done = nablagrade("check", str(_folder(tmp_path)), "--json", "--no-sandbox")
+    folder = _folder(tmp_path)
+    (folder / "dave").mkdir()
+    (folder / "dave" / "HW1.PY").write_text(GOOD)  # saved on Windows: Python all the same
+    done = nablagrade("check", str(folder), "--json", "--no-sandbox")
     assert "skipped 1 file that is not .py" in done.stderr and "notes.txt" in done.stderr
     assert "notes.txt" not in done.stdout
+    graded = {Path(line["path"]).name: line for line in map(json.loads, done.stdout.splitlines())}
+    assert graded["HW1.PY"]["passed"] is True
 
 
 def test_the_same_file_spelt_two_ways_is_graded_once(good_file, monkeypatch):
