@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import shutil
@@ -116,10 +117,21 @@ def _assignment_for(args: argparse.Namespace, source: str, path: Path, fixed: As
     if not problems and empty is not None:
         raise SubmissionError(f"{path}: {empty.message}")
     if not problems:
-        names = ", ".join(sorted(p.function for p in all_problems()))
-        raise SubmissionError(f"{path} defines none of the bank's functions ({names}); "
-                              "use --problem or --assignment to grade it anyway")
+        functions = sorted(p.function for p in all_problems())
+        raise SubmissionError(f"{path} defines none of the bank's functions ({', '.join(functions)})"
+                              f"{_near_misses(source, functions)}; use --problem or --assignment to grade it anyway")
     return ad_hoc(problems)
+
+
+def _near_misses(source: str, functions: list[str]) -> str:
+    """'; sigmoid_gradient looks like sigmoid_grad': a misspelt name is the likeliest
+    reason a file defines none of the bank's functions."""
+    from graders.engine import inspect_source
+
+    uses = inspect_source(source).uses
+    pairs = [(name, match[0]) for name in sorted(uses.defined if uses else ())
+             if (match := difflib.get_close_matches(name, functions, n=1, cutoff=0.75))]
+    return "".join(f"; {name} looks like {function}" for name, function in pairs[:3])
 
 
 def _fixed_assignment(args: argparse.Namespace) -> Assignment | None:

@@ -424,3 +424,12 @@ def test_version_is_the_installed_packages_and_the_reports():
     done = nablagrade("--version")
     assert done.returncode == 0
     assert done.stdout.strip() == f"nablagrade {version('nablagrade')}" == f"nablagrade {ENGINE_VERSION}"
+
+
+def test_a_misspelt_function_is_pointed_out_when_no_bank_function_is_found(tmp_path):
+    path = tmp_path / "typo.py"
+    path.write_text(GOOD.replace("def sigmoid_grad(x):", "def sigmoid_gradient(x):") + "\ndef helper(x):\n    return x\n")
+    done = nablagrade("check", str(path), "--no-sandbox")
+    assert done.returncode == 2
+    assert "defines none of the bank's functions" in done.stderr
+    assert "sigmoid_gradient looks like sigmoid_grad" in done.stderr and "helper looks like" not in done.stderr
