@@ -173,8 +173,10 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
         raw = {n: value[n] for n in names}
     elif problem.returns is Returns.TUPLE:
         all_scalar = all(expected[n].shape == () for n in names)
-        if isinstance(value, np.ndarray) and all_scalar and value.shape == (len(names),):
-            value = list(value)  # one 1-D array of the numbers, of any real dtype: each item is a numpy scalar
+        if isinstance(value, np.ndarray) and all_scalar and value.ndim >= 1 and max(value.shape) == value.size == len(names):
+            # One array of the numbers, of any real dtype: flat, or the notes' column (or a row)
+            # of partial derivatives. Each item is then a numpy scalar.
+            value = list(value.reshape(-1))
         if not isinstance(value, (tuple, list)):
             return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a {_type_name(value)}; expected a tuple of "
                                  f"{len(names)} values ({', '.join(names)})"), notes
@@ -190,6 +192,8 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
         array, problem_text = _as_array(raw[name], label, expected[name].shape)
         if array is None:
             return {}, Diagnosis(Code.WRONG_TYPE, problem_text), notes
+        if expected[name].shape == () and array.size == 1:
+            array = array.reshape(())  # the course notes write a scalar as a [1x1] matrix
         original = raw[name]
         if isinstance(original, (np.ndarray, np.generic)) and original.dtype.kind == "f" and original.dtype.itemsize < 8:
             notes.append(f"{label} is {original.dtype}: compute in float64 for full precision")

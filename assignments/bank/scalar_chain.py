@@ -17,7 +17,8 @@ $$y = f(x, z) = e^{xz} + \frac{xz}{\ln x} + \frac{\sin(\ln x)}{xz}.$$
 
 Write `scalar_chain_grad(x, z)` that returns the tuple
 $\left(\dfrac{\partial y}{\partial x}, \dfrac{\partial y}{\partial z}\right)$ of two numbers
-(Python floats or 0-d arrays).
+(Python floats, or numpy scalars or arrays that hold one number,
+such as the notes' $1 \times 1$).
 """
 
 SHARE = 0.05  # each of the three terms moves the gradient by at least 5 % of its size

@@ -17,7 +17,8 @@ $$f(x, y, z) = \tanh\!\left(\ln\!\left[1 + z\,\frac{2x}{\sin y}\right]\right).$$
 
 Write `tanh_log_grad(x, y, z)` that returns the tuple
 $\left(\dfrac{\partial f}{\partial x}, \dfrac{\partial f}{\partial y}, \dfrac{\partial f}{\partial z}\right)$
-of three numbers (Python floats or 0-d arrays).
+of three numbers (Python floats, or numpy scalars or arrays that hold one number,
+such as the notes' $1 \times 1$).
 """
 
 

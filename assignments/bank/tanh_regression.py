@@ -17,7 +17,8 @@ $$L(w, b) = \left(y - \tanh(w x + b)\right)^2.$$
 
 Write `tanh_regression_grad(w, b, x, y)` that returns the tuple
 $\left(\dfrac{\partial L}{\partial w}, \dfrac{\partial L}{\partial b}\right)$ of two numbers
-(Python floats or 0-d arrays).
+(Python floats, or numpy scalars or arrays that hold one number,
+such as the notes' $1 \times 1$).
 """
 
 

@@ -491,3 +491,21 @@ def softplus_grad(x, beta):
     result = grade("softplus", underflows)
     stability = [check for check in result["checks"] if check["category"] == "stability"]
     assert any("underflowed or overflowed" in check["message"] for check in stability), stability
+
+
+def test_a_number_may_come_as_the_notes_one_by_one_matrix_or_the_partials_as_a_column(grade):
+    partials = """
+import numpy as np
+def tanh_regression_grad(w, b, x, y):
+    r = y - np.tanh(w * x + b)
+    dw = -2 * r * (1 - np.tanh(w * x + b) ** 2) * x
+    db = -2 * r * (1 - np.tanh(w * x + b) ** 2)
+    return {shape}
+"""
+    for shape in ("np.array([[dw]]), np.array([[db]])", "np.array([[dw], [db]])", "np.array([[dw, db]])"):
+        result = grade("tanh_regression", partials.format(shape=shape))
+        assert result["score"] == result["max_score"], (shape, result["diagnosis"])
+    wrong = grade("tanh_regression", partials.format(shape="np.array([[2 * dw]]), np.array([[db]])"))
+    assert wrong["diagnosis"] == "scaled" and wrong["score"] < wrong["max_score"]
+    three = grade("tanh_regression", partials.format(shape="np.array([[dw], [db], [db]])"))
+    assert three["diagnosis"] == "wrong_type"

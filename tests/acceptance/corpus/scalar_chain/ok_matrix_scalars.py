@@ -1,5 +1,5 @@
-# expect: wrong_shape
-# Each derivative as a (1, 1) matrix.
+# expect: ok
+# Each derivative as a (1, 1) matrix: the course notes write a scalar as [1x1].
 import numpy as np
 
 

@@ -1,0 +1,10 @@
+# expect: ok
+# The two partials as the gradient column vector of the notes, shape (2, 1).
+import numpy as np
+
+
+def scalar_chain_grad(x, z):
+    lx = np.log(x)
+    dx = z * np.exp(x * z) + z * (lx - 1) / lx ** 2 + (np.cos(lx) - np.sin(lx)) / (x ** 2 * z)
+    dz = x * np.exp(x * z) + x / lx - np.sin(lx) / (x * z ** 2)
+    return np.array([[dx], [dz]])
