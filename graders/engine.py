@@ -55,10 +55,13 @@ def inspect_source(source: str) -> StaticReport:
     except SyntaxError as exc:
         line = (exc.text or "").rstrip("\n")
         pointer = f"\n    {line}\n    {' ' * max((exc.offset or 1) - 1, 0)}^" if line else ""
-        message = f"your file has a syntax error on line {exc.lineno}: {exc.msg}{pointer}"
+        where = f" on line {exc.lineno}" if exc.lineno else ""  # a NUL byte has no line
+        message = f"your file has a syntax error{where}: {exc.msg}{pointer}"
         return StaticReport(Diagnosis(Code.SYNTAX_ERROR, message), None)
     except (ValueError, RecursionError, MemoryError) as exc:
-        return StaticReport(Diagnosis(Code.SYNTAX_ERROR, f"your file cannot be parsed: {exc}"), None)
+        # The parser's own limits (an expression nested thousands deep) may come without a text.
+        reason = str(exc) or "it is nested too deeply for Python's parser"
+        return StaticReport(Diagnosis(Code.SYNTAX_ERROR, f"your file cannot be parsed: {reason}"), None)
     return StaticReport(None, import_policy.analyze(tree), _emptiness(source, tree))
 
 

@@ -4,6 +4,7 @@ sigmoid and softmax problems (the per-problem suites live in tests/assignments).
 import textwrap
 
 import numpy as np
+import pytest
 
 STABLE_SIGMOID = """
 import numpy as np
@@ -358,6 +359,17 @@ def test_a_syntax_error_is_graded_as_one_without_any_flag():
     nothing_recognisable = "x = = 3\n"
     assert len(detect_problems(nothing_recognisable, all_problems())) == len(list(all_problems()))
     assert detect_problems("def other(x):\n    return x\n", all_problems()) == []
+
+
+@pytest.mark.parametrize("source", ["def sigmoid_grad(x):\n    return x\0\n",
+                                    "def sigmoid_grad(x):\n    return " + "-" * 100_000 + "x\n",
+                                    "def sigmoid_grad(x):\n    return " + "+".join(["x"] * 100_000) + "\n"])
+def test_a_file_python_cannot_read_is_a_syntax_error_said_in_words(source):
+    from graders.engine import inspect_source
+
+    diagnosis = inspect_source(source).syntax_error
+    assert diagnosis is not None and diagnosis.code.value == "syntax_error"
+    assert "line None" not in diagnosis.message and not diagnosis.message.endswith(": ")
 
 
 def test_a_scalar_where_an_array_is_expected_is_said_in_words(grade):
