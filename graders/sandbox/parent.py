@@ -229,7 +229,9 @@ class WarmParent:
         def kill() -> None:
             state["killed"] = True
             try:
-                self._send({"cmd": "kill", "job": number})
+                # Whatever child runs now: the one for this job may never have taken it (stopped
+                # from outside), and then only killing it makes the parent report the job dropped.
+                self._send({"cmd": "kill"})
             except ParentFailed:
                 state["failed"] = True
 
