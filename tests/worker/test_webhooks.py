@@ -47,7 +47,10 @@ def test_a_graded_submission_makes_exactly_one_verified_graded_webhook(student, 
         data = payload["data"]
         assert data["score_given"] == graded[submission_id].score and data["score_maximum"] == 25
         assert (data["activity_progress"], data["grading_progress"]) == ("Completed", "FullyGraded")
-    assert [m.status for m in messages("submission.graded")] == [MessageStatus.DELIVERED] * 2
+    # The worker records a delivery once the receiver has answered, so a moment after the
+    # receiver counted the request.
+    wait_for(lambda: [m.status for m in messages("submission.graded")] == [MessageStatus.DELIVERED] * 2, 30,
+             "both submission.graded messages recorded as delivered")
 
 
 def test_a_receiver_down_then_up_gets_each_message_once_even_when_the_worker_dies(student, course, services,
