@@ -17,6 +17,8 @@ from graders import __version__
 from graders.submission import SubmissionError, read_submission
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from graders.assignment import Assignment
     from graders.runner import Runner
 
@@ -113,23 +115,21 @@ def _assignment_for(args: argparse.Namespace, source: str, path: Path, fixed: As
     if fixed is not None:
         return fixed
     problems = detect_problems(source, all_problems())
-    empty = inspect_source(source).empty
-    if not problems and empty is not None:
-        raise SubmissionError(f"{path}: {empty.message}")
-    if not problems:
-        functions = sorted(p.function for p in all_problems())
-        raise SubmissionError(f"{path} defines none of the bank's functions ({', '.join(functions)})"
-                              f"{_near_misses(source, functions)}; use --problem or --assignment to grade it anyway")
-    return ad_hoc(problems)
+    if problems:
+        return ad_hoc(problems)
+    report = inspect_source(source)
+    if report.empty is not None:
+        raise SubmissionError(f"{path}: {report.empty.message}")
+    functions = sorted(p.function for p in all_problems())
+    defined = report.uses.defined if report.uses else ()
+    raise SubmissionError(f"{path} defines none of the bank's functions ({', '.join(functions)})"
+                          f"{_near_misses(defined, functions)}; use --problem or --assignment to grade it anyway")
 
 
-def _near_misses(source: str, functions: list[str]) -> str:
+def _near_misses(defined: Iterable[str], functions: list[str]) -> str:
     """'; sigmoid_gradient looks like sigmoid_grad': a misspelt name is the likeliest
     reason a file defines none of the bank's functions."""
-    from graders.engine import inspect_source
-
-    uses = inspect_source(source).uses
-    pairs = [(name, match[0]) for name in sorted(uses.defined if uses else ())
+    pairs = [(name, match[0]) for name in sorted(defined)
              if (match := difflib.get_close_matches(name, functions, n=1, cutoff=0.75))]
     return "".join(f"; {name} looks like {function}" for name, function in pairs[:3])
 

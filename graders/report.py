@@ -32,6 +32,11 @@ def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
 
 
+def _score(scored: dict[str, Any]) -> str:
+    """'7.5 / 10' of a document or of one of its problems."""
+    return f"{_points(scored['score'])} / {_points(scored['max_score'])}"
+
+
 def _wrapped(text: str, indent: str = INDENT, width: int = WIDTH, first: str | None = None) -> list[str]:
     """`text` wrapped to `width`; `first` replaces the indent of the very first line."""
     lines: list[str] = []
@@ -119,17 +124,16 @@ def _details(details: dict[str, Any], width: int) -> list[str]:
     return lines
 
 
-def _headline(head: str, score: str, width: int) -> str:
+def _headline(problem: dict[str, Any], width: int) -> str:
     """The problem and its score, the scores in one column when the width allows it."""
+    head, score = f"{problem['id']}: {problem['function']}", _points(problem["score"])
     column = min(60, width - 16)
-    if len(head) < column:
-        return f"{head:<{column}} {score:>6}"
-    return f"{head} {score}"
+    line = f"{head:<{column}} {score:>6}" if len(head) < column else f"{head} {score}"
+    return f"{line} / {_points(problem['max_score'])}"
 
 
 def _problem(problem: dict[str, Any], shown_elsewhere: dict[str, str], width: int) -> list[str]:
-    head = f"{problem['id']}: {problem['function']}"
-    lines = [_headline(head, _points(problem["score"]), width) + f" / {_points(problem['max_score'])}"]
+    lines = [_headline(problem, width)]
     checks = problem["checks"]
     check = _blocking(problem)
     if check is not None:  # every check failed for one reason, said once
@@ -199,8 +203,7 @@ def render(document: dict[str, Any], filename: str, width: int = WIDTH) -> str:
         # A syntax error, an empty file, a loop at module level: said once, then the scores.
         lines += ["", f"FAIL  every problem [{whole_file['diagnosis']}]", *_wrapped(whole_file["message"], INDENT, width),
                   ""]
-        lines += [_headline(f"{p['id']}: {p['function']}", _points(p["score"]), width) + f" / {_points(p['max_score'])}"
-                  for p in document["problems"]]
+        lines += [_headline(p, width) for p in document["problems"]]
     for problem in document["problems"] if whole_file is None else []:
         lines.append("")
         lines.extend(_problem(problem, shown_elsewhere, width))
@@ -213,7 +216,7 @@ def render(document: dict[str, Any], filename: str, width: int = WIDTH) -> str:
         if len(output) > PRINTED_LINES:
             lines.append(f"  ... ({len(output) - PRINTED_LINES} more lines)")
     lines.append("")
-    lines.append(f"Total: {_points(document['score'])} / {_points(document['max_score'])}")
+    lines.append(f"Total: {_score(document)}")
     return printable("\n".join(lines).expandtabs(4))
 
 
@@ -254,7 +257,7 @@ def summary(rows: list[tuple[str, dict[str, Any] | None, str]], width: int = WID
     width = max(width, NARROWEST)
     rows = [(printable(path), document, printable(error)) for path, document, error in rows]
     column = min(max([_cells(path) for path, _, _ in rows] + [4]), 60, width // 2 - 4)
-    scores = [f"{_points(d['score'])} / {_points(d['max_score'])}" for _, d, _ in rows if d is not None]
+    scores = [_score(d) for _, d, _ in rows if d is not None]
     score_width = max([len(score) for score in scores] + [5])
     lines = [f"Summary of {len(rows)} files", f"{_fit('file', column)}  {'score':>{score_width}}  result"]
     full = short = failed = 0
@@ -263,7 +266,7 @@ def summary(rows: list[tuple[str, dict[str, Any] | None, str]], width: int = WID
             failed += 1
             score, result = "-", f"not graded: {why_not_graded(error, path)}"
         else:
-            score = f"{_points(document['score'])} / {_points(document['max_score'])}"
+            score = _score(document)
             full, short = (full + 1, short) if document["passed"] else (full, short + 1)
             result = "full marks" if document["passed"] else _shortfall(document)
         start = f"{_fit(path, column)}  {score:>{score_width}}  "

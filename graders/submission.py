@@ -52,12 +52,12 @@ def read_submission(path: Path) -> str:
     if path.is_dir():
         raise SubmissionError(f"{path} is a directory, not a Python file")
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
             # A pipe would wait forever and /dev/zero never ends (an export may link to either).
             raise SubmissionError(f"{path} is not a regular file (a device, a pipe or a socket)")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SubmissionError(f"{path} is {_kib(size)}; the limit is {MAX_BYTES // 1024} KiB")
+        if info.st_size > MAX_BYTES:
+            raise SubmissionError(f"{path} is {_kib(info.st_size)}; the limit is {MAX_BYTES // 1024} KiB")
         with path.open("rb") as file:
             data = file.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
