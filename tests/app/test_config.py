@@ -73,3 +73,18 @@ def test_json_columns_are_written_compact_and_strict():
     assert ", " not in text.replace("factor 2: ok", "") and '": ' not in text
     with pytest.raises(ValueError):
         strict_json({"value": float("nan")})
+
+
+@pytest.mark.parametrize("value", [
+    {"values": [0.1, 1 / 3, -0.0, 5e-324, 1.7976931348623157e308, 1e16, 123456789.0, 2**63, -(2**70)]},
+    {"text": "é ü \u2028 </script> a/b \" \\ \x00 \x1f \ud800 \U0001f600", "nested": [[[]], {}, None, True, False]},
+    {"message": "off by a factor 2: ok", "diagnosis": None, "score": 1.6667, "ids": list(range(5))},
+])
+def test_json_columns_hold_what_the_standard_library_would_write(value):
+    assert strict_json(value) == json.dumps(value, allow_nan=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_json_columns_refuse_every_non_finite_number_wherever_it_is(bad):
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        strict_json({"problems": [{"checks": [{"received": [1.0, [2.0, bad]]}]}]})

@@ -31,14 +31,14 @@ SLOW = busy(10_000_000)  # ~0.3 s a call, 4 calls: over a second to kill it in
 
 def test_a_worker_killed_mid_job_grades_it_once_after_restart(student, services):
     submission_id = submit(student, TEST_COURSE, "t1", SLOW.encode(), "slow.py").id
-    first = services.worker("first", NABLAGRADE_VISIBILITY_TIMEOUT="4")
+    first = services.worker("first")
     wait_for(lambda: rows([submission_id])[0].status is SubmissionStatus.RUNNING, 60, "the job to start")
     time.sleep(0.3)
     first.kill()  # SIGKILL the worker and its pool children in the middle of grading
 
     stuck = rows([submission_id])[0]
     assert stuck.status is SubmissionStatus.RUNNING and stuck.grade_count == 0
-    services.worker("second", NABLAGRADE_VISIBILITY_TIMEOUT="4")
+    services.worker("second")
     services.beat()  # the sweeper notices the dead worker's claim
     graded = wait_until_done([submission_id], timeout=90)[0]
     time.sleep(5)  # room for any duplicate (broker redelivery, second sweep) to do damage
