@@ -191,6 +191,22 @@ def terminal_report_is_inert(document: dict, planted: dict) -> None:
     assert "\\x1b[2J" in report  # what it printed is still shown, as escapes
 
 
+def no_shared_memory(document: dict, planted: dict) -> None:
+    text = raised(document)
+    assert int(text.split("maps=", 1)[1].split(" ", 1)[0]) > 20  # it did read its mappings
+    assert "written=[]" in text and "protected=[]" in text  # nothing shared with the parent to write into
+
+
+def controls_spelt_out(document: dict, planted: dict) -> None:
+    """NULs and C1 controls (U+009B is a CSI to some terminals) reach the document as text,
+    and the report a TA prints shows them as escapes."""
+    assert "\x00" in document["output"]  # what it printed is kept, as it printed it
+    report = render(document, "hostile.py")
+    for control in ("\x00", "\x9b", "\x9d", "\x85", "\u202e", "\x07"):
+        assert control not in report
+    assert "\\x00" in report and "\\x9b" in report
+
+
 def says(*words: str):
     def check(document: dict, planted: dict) -> None:
         text = failing_messages(document)
@@ -312,6 +328,17 @@ CASES = [
     ("ansi_in_output.py", {"exception"}, terminal_report_is_inert),
     ("patch_process_exit.py", {None}, passes_normally),  # lingers after its results: the next job still runs
     ("torch_tamper_with_parent.py", {None}, printed("tamper: ['PermissionError']")),
+    # Round 5: every fd written with forged frames, shared memory, device nodes and a
+    # controlling pty, text no consumer should act on, a process without its main thread,
+    # busy threads at exit, changes to itself a forked neighbour would inherit
+    ("forge_on_every_fd.py", {"crashed"}, says("malformed result")),
+    ("shared_mappings.py", {"exception"}, no_shared_memory),
+    ("dev_nodes.py", {None}, printed("pty: done")),
+    ("nul_everywhere.py", {"exception"}, controls_spelt_out),
+    ("exit_main_thread.py", {"timeout"}, None),
+    ("spin_threads_at_exit.py", {None}, printed("spinning")),
+    ("rlimit_and_sched_self.py", {None}, printed("nproc: done")),
+    ("torch_thread_storm.py", {"crashed", "exception", None}, document_bounded),
 ]
 
 
