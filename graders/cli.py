@@ -10,6 +10,7 @@ import shutil
 import signal
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,43 @@ class UsageError(Exception):
     pass
 
 
-def select_runner(no_sandbox: bool) -> Runner:
+class SandboxAhead:
+    """The sandbox, started in a thread of its own while this process imports the engine and
+    reads the files. Starting it (bubblewrap, the warm parent importing numpy, the self-check)
+    takes about as long as those imports, and most of it runs in other processes, on the other
+    core: a cold `nablagrade check` no longer waits for one and then the other.
+
+    The thread outlives the start on purpose: bubblewrap's --die-with-parent is tied to the
+    thread that started it, so the sandbox would be killed the moment that thread ended. It
+    waits, as a daemon, until the process exits. A batch with nothing to grade leaves the
+    sandbox unused; it ends with the process."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Event()
+        self._runner: Runner | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._start, name="sandbox-start", daemon=True).start()
+
+    def _start(self) -> None:
+        try:
+            from graders.sandbox import sandbox_runner
+
+            self._runner = sandbox_runner()
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that asks for the runner
+            self._error = exc
+        finally:
+            self._ready.set()
+        threading.Event().wait()  # hold the sandbox's parent thread until the process exits
+
+    def runner(self) -> Runner:
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._runner is not None
+        return self._runner
+
+
+def select_runner(no_sandbox: bool, ahead: SandboxAhead | None = None) -> Runner:
     """The sandbox unless explicitly refused; refusing prints a warning."""
     if no_sandbox:
         print("warning: --no-sandbox runs the submission WITHOUT isolation; only for code you trust",
@@ -41,7 +78,7 @@ def select_runner(no_sandbox: bool) -> Runner:
     from graders.sandbox import SandboxUnavailable, sandbox_runner
 
     try:
-        return sandbox_runner()
+        return ahead.runner() if ahead is not None else sandbox_runner()
     except SandboxUnavailable as exc:
         raise UsageError(f"cannot start the sandbox: {exc} (use --no-sandbox to run trusted code without it)") from None
 
@@ -158,6 +195,8 @@ def _fixed_assignment(args: argparse.Namespace) -> Assignment | None:
 def _check(args: argparse.Namespace) -> int:
     """Grade each file in turn through one sandbox runner, as a worker does. A file
     that cannot be graded gets its line and the batch goes on."""
+    # First: the sandbox starts while the engine imports.
+    ahead = None if args.no_sandbox else SandboxAhead()
     from graders.engine import grade_source
     from graders.report import printable, render, summary
 
@@ -182,7 +221,7 @@ def _check(args: argparse.Namespace) -> int:
         except SubmissionError as exc:
             error = str(exc)
         else:
-            runner = runner or select_runner(args.no_sandbox)
+            runner = runner or select_runner(args.no_sandbox, ahead)
             try:
                 document = grade_source(source, assignment, runner=runner, seed=args.seed)
             except Exception as exc:  # noqa: BLE001 - the grader's own failure on one file must not stop the batch

@@ -19,13 +19,18 @@ import socket
 import subprocess
 import tempfile
 import time
+from typing import TYPE_CHECKING
 
-from graders.runner import Ending, Job, JobCollector, JobResult, ProcessClock, process_clock
 from graders.sandbox import seccomp_filter
 from graders.sandbox.cgroup import SandboxCgroup
 from graders.sandbox.errors import SandboxUnavailable
 from graders.sandbox.masked_proc import explain
 from graders.sandbox.policy import SandboxPolicy, prepare_stage, stage_and_drop, staged_paths, unprivileged_preexec
+
+# graders.runner (and numpy with it) is imported where a job runs, not here: starting a warm parent
+# needs neither, and graders.cli starts one in a thread while the caller imports numpy.
+if TYPE_CHECKING:
+    from graders.runner import Ending, Job, JobCollector, JobResult, ProcessClock
 
 STARTUP_SECONDS = {"numpy": 20.0, "torch": 90.0}
 REPLY_SECONDS = 5.0  # for the parent to report a child's exit once its pipe closed or we asked for a kill
@@ -205,6 +210,8 @@ class WarmParent:
         """Run one job in a fresh child of this parent; recycles the parent after
         anything unusual or after max_jobs. A result whose `disturbed` is set may
         not be the submission's doing (see `_judge`): the caller runs it again."""
+        from graders.runner import Ending, JobCollector
+
         self._settle_previous()
         if not self.alive:
             self.stop()
@@ -282,6 +289,8 @@ class WarmParent:
         """What the warm parent's children used: the job's child, plus the spare one forked
         for the next job, which has not run anything (its counters start at its fork).
         Read from the host's /proc, only when a call is past a deadline."""
+        from graders.runner import ProcessClock, process_clock
+
         if self.process is None:
             return None
         parent = self.inner_parent or _children_of(self.process.pid)[:1]
@@ -368,6 +377,8 @@ def _children_of(pid: int) -> list[int]:
 def _pump(read_fd: int, collector: JobCollector, kill) -> Ending:
     """Feed the result pipe to the collector until the job is done, the child
     closes the pipe, a deadline passes or it sends too much."""
+    from graders.runner import Ending
+
     try:
         while not collector.done:
             remaining = collector.due - time.monotonic()

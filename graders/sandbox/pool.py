@@ -8,11 +8,14 @@ import atexit
 import os
 import queue
 import threading
+from typing import TYPE_CHECKING
 
-from graders.runner import Call, Job, JobResult
 from graders.sandbox.errors import SandboxUnavailable
 from graders.sandbox.parent import ParentFailed, WarmParent
 from graders.sandbox.policy import SandboxPolicy, find_bwrap, sandbox_identity
+
+if TYPE_CHECKING:
+    from graders.runner import Job, JobResult
 
 
 class SandboxRunner:
@@ -85,6 +88,10 @@ class SandboxRunner:
         """Start the numpy parents (their start-up checks run inside and outside
         the sandbox), then prove a job runs and a forbidden syscall is stopped."""
         self.warm_up("numpy")
+        # Imported only now: graders.runner loads numpy, and a sandbox started in a thread
+        # (graders.cli.SandboxAhead) is meant to launch while the caller imports it.
+        from graders.runner import Call, Job
+
         probes = {  # name: (source, the status it must end with)
             "ok": ("def probe():\n    return 1.0\n", "ok"),
             "fork": ("import os\ndef probe():\n    os.fork()\n    return 1.0\n", "forbidden_operation"),

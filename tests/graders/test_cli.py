@@ -172,7 +172,7 @@ def test_every_file_of_a_batch_goes_through_one_runner(tmp_path, monkeypatch, ca
 
     started = []
 
-    def one_runner(no_sandbox):
+    def one_runner(no_sandbox, ahead=None):
         started.append(SubprocessRunner())
         return started[-1]
 
@@ -260,7 +260,7 @@ def test_the_graders_own_failure_on_one_file_does_not_stop_the_batch(tmp_path, m
         return real(source, *args, **kwargs)
 
     monkeypatch.setattr(engine, "grade_source", fails_on_bob)
-    monkeypatch.setattr(cli, "select_runner", lambda no_sandbox: SubprocessRunner())
+    monkeypatch.setattr(cli, "select_runner", lambda no_sandbox, ahead=None: SubprocessRunner())
     folder = _folder(tmp_path)
     assert cli.main(["check", str(folder / "alice" / "answer.py"), str(folder / "bob" / "answer.py"),
                      str(folder / "alice" / "answer.py"), "--json"]) == 2
@@ -284,7 +284,7 @@ def test_a_folder_that_cannot_be_read_says_so_and_the_rest_is_graded(tmp_path, m
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    monkeypatch.setattr(cli, "select_runner", lambda no_sandbox: SubprocessRunner())
+    monkeypatch.setattr(cli, "select_runner", lambda no_sandbox, ahead=None: SubprocessRunner())
     (tmp_path / "locked").mkdir()
     assert cli.main(["check", str(folder / "alice"), str(folder), str(tmp_path / "locked"), "--json"]) == 2
     captured = capsys.readouterr()
@@ -433,3 +433,34 @@ def test_a_misspelt_function_is_pointed_out_when_no_bank_function_is_found(tmp_p
     assert done.returncode == 2
     assert "defines none of the bank's functions" in done.stderr
     assert "sigmoid_gradient looks like sigmoid_grad" in done.stderr and "helper looks like" not in done.stderr
+
+
+def test_the_sandbox_starts_without_loading_numpy():
+    # `check` launches the sandbox in a thread while it imports the engine (cli.SandboxAhead):
+    # if starting it imported numpy, the launch would wait for the same import and gain nothing.
+    code = "import sys, graders.sandbox; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+HELD = """
+import time
+from graders.cli import SandboxAhead
+from graders.runner import Call, Job
+
+runner = SandboxAhead().runner()
+time.sleep(0.5)  # long past the start: a parent killed with its thread would be gone by now
+parents = list(runner._all)
+pids = [parent.process.pid for parent in parents]
+alive = all(parent.alive for parent in parents)
+job = Job(source="def probe():\\n    return 2.0\\n", calls=(Call("p", "probe", ()),), allowed=frozenset(), seed=0)
+result = runner.run(job).calls["p"]
+print(alive, [parent.process.pid for parent in runner._all] == pids, result.status, result.value)
+"""
+
+
+def test_a_sandbox_started_ahead_outlives_the_thread_that_started_it():
+    # bubblewrap's --die-with-parent follows the thread that started it, not the process: the
+    # starting thread must stay, or the sandbox is killed once its start is over.
+    out = subprocess.run([sys.executable, "-c", HELD], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["True", "True", "ok", "2.0"], out.stderr
