@@ -39,8 +39,12 @@ DENIED_EVERYWHERE = (
 )
 # Only the job's child: new processes and signals to anyone (the warm parent
 # is the same uid). EPERM for signals so glibc's abort() still ends the child.
+# timer_create too: a POSIX timer delivers whatever signal it is given, SIGSTOP included,
+# and a job that stopped itself would pass for one stopped from outside, which the runner
+# blames on the grader ("not your code's fault") and runs again. alarm and setitimer stay:
+# their signals are fixed, and no numpy or torch job needs a POSIX timer.
 DENIED_TO_CHILD = ("fork", "vfork", "memfd_create", "pidfd_open")
-SIGNALS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal")
+SIGNALS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_send_signal", "timer_create")
 
 CLONE_THREAD = 0x00010000
 # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME
