@@ -35,6 +35,7 @@ from graders.runner import (
 from graders.scoring import CheckResult, ProblemResult, assign_points, result_document
 
 VISIBLE_LIMIT = 200  # entries per array shown in the visible trial's feedback
+QUOTED_LINE = 160  # characters of the line a syntax error points into
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ def inspect_source(source: str) -> StaticReport:
     try:
         tree = ast.parse(source, filename="submission.py")
     except SyntaxError as exc:
-        line = (exc.text or "").rstrip("\n")
-        pointer = f"\n    {line}\n    {' ' * max((exc.offset or 1) - 1, 0)}^" if line else ""
+        line, offset = _quoted_line((exc.text or "").rstrip("\n"), max((exc.offset or 1) - 1, 0))
+        pointer = f"\n    {line}\n    {' ' * offset}^" if line else ""
         where = f" on line {exc.lineno}" if exc.lineno else ""  # a NUL byte has no line
         message = f"your file has a syntax error{where}: {exc.msg}{pointer}"
         return StaticReport(Diagnosis(Code.SYNTAX_ERROR, message), None)
@@ -63,6 +64,17 @@ def inspect_source(source: str) -> StaticReport:
         reason = str(exc) or "it is nested too deeply for Python's parser"
         return StaticReport(Diagnosis(Code.SYNTAX_ERROR, f"your file cannot be parsed: {reason}"), None)
     return StaticReport(None, import_policy.analyze(tree), _emptiness(source, tree))
+
+
+def _quoted_line(line: str, offset: int) -> tuple[str, int]:
+    """The part of a syntax error's line to quote, and where the caret goes in it: a line
+    can be the whole 256 KiB file, and the message is repeated for every check."""
+    if len(line) <= QUOTED_LINE:
+        return line, offset
+    start = min(max(offset - QUOTED_LINE // 2, 0), len(line) - QUOTED_LINE)
+    before = "... " if start else ""
+    after = " ..." if start + QUOTED_LINE < len(line) else ""
+    return before + line[start:start + QUOTED_LINE] + after, offset - start + len(before)
 
 
 def _emptiness(source: str, tree: ast.Module) -> Diagnosis | None:

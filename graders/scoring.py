@@ -8,6 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graders.diagnosis import Code
+from graders.wire import capped_text
+
+# A check's message, whatever made it: most quote the submission (a traceback, a module name
+# it imports, the line of a syntax error), which may be 256 KiB on one line, and every check
+# of every problem may repeat the same whole-file message.
+MESSAGE_CAP = 8 * 1024
 
 
 @dataclass
@@ -27,7 +33,8 @@ class CheckResult:
         # Not dataclasses.asdict: it deep-copies the visible trial's values float by float,
         # which cost a third of the trusted side's time per submission.
         data = {"name": self.name, "category": self.category, "passed": self.passed,
-                "diagnosis": self.diagnosis.value if self.diagnosis else None, "message": self.message,
+                "diagnosis": self.diagnosis.value if self.diagnosis else None,
+                "message": capped_text(self.message, MESSAGE_CAP),
                 "visible": self.visible, "score": round(self.score, 4), "max_score": round(self.max_score, 4)}
         if self.details is not None:
             data["details"] = self.details

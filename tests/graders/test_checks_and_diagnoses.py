@@ -1,6 +1,7 @@
 """The engine's checks and diagnoses, through a real child process, on the
 sigmoid and softmax problems (the per-problem suites live in tests/assignments)."""
 
+import json
 import textwrap
 
 import numpy as np
@@ -370,6 +371,32 @@ def test_a_file_python_cannot_read_is_a_syntax_error_said_in_words(source):
     diagnosis = inspect_source(source).syntax_error
     assert diagnosis is not None and diagnosis.code.value == "syntax_error"
     assert "line None" not in diagnosis.message and not diagnosis.message.endswith(": ")
+
+
+def test_a_syntax_error_on_a_huge_line_quotes_only_around_the_error():
+    from graders.engine import QUOTED_LINE, inspect_source
+
+    line = "y = (" + "x + " * 60_000 + "= 1)"  # one line of 240 KB, the error near its end
+    message = inspect_source(f"def sigmoid_grad(x):\n    return x\n{line}\n").syntax_error.message
+    _, quoted, caret = message.split("\n")
+    assert len(quoted) <= QUOTED_LINE + 20 and quoted.strip().startswith("...")
+    assert quoted[len(caret) - 1] == "=" and caret.strip() == "^"  # still under the error
+
+
+def test_every_message_of_the_document_is_capped_whatever_the_file_quotes():
+    from graders.assignment import ad_hoc
+    from graders.engine import grade_source
+    from graders.problem import all_problems
+    from graders.runner import SubprocessRunner
+    from graders.scoring import MESSAGE_CAP
+
+    problems = ad_hoc(all_problems())
+    for source in ("x = '" + "a" * 250_000 + "' +\ndef sigmoid_grad(x):\n    return x\n",
+                   "import " + "a" * 250_000 + "\ndef sigmoid_grad(x):\n    return x\n"):
+        document = grade_source(source, problems, runner=SubprocessRunner())
+        messages = [c["message"] for p in document["problems"] for c in p["checks"]]
+        assert messages and all(len(m) <= MESSAGE_CAP for m in messages)
+        assert len(json.dumps(document)) < 1024 * 1024
 
 
 def test_a_scalar_where_an_array_is_expected_is_said_in_words(grade):
