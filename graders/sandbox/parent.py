@@ -124,7 +124,8 @@ class WarmParent:
         try:
             self._send({"cmd": "init", "memory": self.memory_bytes,
                         "parent_filter": seccomp_filter.compiled_filter(False).hex(),
-                        "child_filter": seccomp_filter.compiled_filter(True).hex()})
+                        "child_filter": seccomp_filter.compiled_filter(True).hex(),
+                        "cpu_lock": seccomp_filter.compiled_cpu_lock().hex()})
             self.ready = self._receive(STARTUP_SECONDS[self.kind])
         except (ParentFailed, OSError) as exc:
             self.stop()

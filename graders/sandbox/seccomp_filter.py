@@ -50,6 +50,7 @@ CLONE_THREAD = 0x00010000
 # CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET, NEWTIME
 NAMESPACE_FLAGS = (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000, 0x00000080)
 TIOCSTI = 0x5412
+RLIMIT_CPU = 0
 # Signals through file ownership: a process that owns an fd with O_ASYNC gets a
 # signal (F_SETSIG picks which, SIGKILL or SIGSTOP included) when the fd becomes
 # ready. The kernel sends it with the credentials of whoever set the owner, and
@@ -65,7 +66,7 @@ class SeccompUnavailable(RuntimeError):
     pass
 
 
-def _compile(child: bool) -> bytes:
+def _compile(child: bool, cpu_lock: bool = False) -> bytes:
     try:
         import pyseccomp as seccomp
     except ImportError:  # Debian's python3-seccomp offers the same API
@@ -84,6 +85,14 @@ def _compile(child: bool) -> bytes:
         except (OSError, ValueError, RuntimeError):
             pass  # not a syscall on this architecture
 
+    if cpu_lock:
+        # Loaded by a job's child once it has set its CPU limit for the job: a job that lowered
+        # it (and ignored SIGXCPU) would die of the kernel's SIGKILL, which the runner cannot
+        # tell from a kill from outside the job (it blames the grader and runs the job again).
+        deny(seccomp.ERRNO(errno.EPERM), "setrlimit", seccomp.Arg(0, seccomp.MASKED_EQ, 0xFFFFFFFF, RLIMIT_CPU))
+        deny(seccomp.ERRNO(errno.EPERM), "prlimit64", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, RLIMIT_CPU),
+             seccomp.Arg(2, seccomp.NE, 0))  # reading the limit (no new value) stays allowed
+        return _export(rules)
     for name in DENIED_EVERYWHERE:
         deny(seccomp.KILL_PROCESS, name)
     for request in DENIED_IOCTL:  # the request is an unsigned int: compare the low 32 bits only
@@ -111,6 +120,10 @@ def _compile(child: bool) -> bytes:
             deny(seccomp.ERRNO(errno.EPERM), name, seccomp.Arg(0, seccomp.NE, 0))  # only pid 0: itself
         # Threads are fine (clone with CLONE_THREAD); a new process is not.
         deny(seccomp.KILL_PROCESS, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
+    return _export(rules)
+
+
+def _export(rules) -> bytes:
     with os.fdopen(os.memfd_create("nablagrade-bpf"), "w+b") as exported:
         rules.export_bpf(exported)
         exported.seek(0)
@@ -124,3 +137,9 @@ def _compile(child: bool) -> bytes:
 def compiled_filter(child: bool) -> bytes:
     """Raw BPF (an array of struct sock_filter) for the warm parent or a job's child."""
     return _compile(child)
+
+
+@lru_cache(maxsize=1)
+def compiled_cpu_lock() -> bytes:
+    """Raw BPF a job's child stacks on its filter once its CPU limit is set: no changing it."""
+    return _compile(True, cpu_lock=True)

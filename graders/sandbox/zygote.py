@@ -129,7 +129,8 @@ def virtual_size() -> int:
     return 0
 
 
-def spare_child(handoff: socket.socket, started: int, memory_budget: int, child_filter: Filter, harness, wire) -> None:
+def spare_child(handoff: socket.socket, started: int, memory_budget: int, child_filter: Filter, cpu_lock: Filter,
+                harness, wire) -> None:
     """A child forked ahead of its job, so fork and set-up overlap with the
     runner's own work. It locks itself down, then waits for the job's fds on
     the hand-off socket (which it closes before any submitted code runs).
@@ -161,6 +162,7 @@ def spare_child(handoff: socket.socket, started: int, memory_budget: int, child_
         os.chdir(SCRATCH)  # made for this job after the previous one ended
         cpu = int(order["cpu"])
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        cpu_lock.load()  # the job cannot lower it: a SIGKILL at its own limit would look like ours
         chunks = []
         while chunk := os.read(job_fd, 1 << 20):
             chunks.append(chunk)
@@ -332,10 +334,10 @@ class Spares:
     gets ready while that job runs."""
 
     def __init__(self, control: socket.socket, handoff: socket.socket, memory_budget: int, child_filter: Filter,
-                 harness, wire) -> None:
+                 cpu_lock: Filter, harness, wire) -> None:
         self.control = control
         self.handoff = handoff  # held by one waiting child at a time, until it has its job
-        self.args = (memory_budget, child_filter, harness, wire)
+        self.args = (memory_budget, child_filter, cpu_lock, harness, wire)
         self.next: Spare | None = None
 
     def fork(self) -> Spare:
@@ -461,7 +463,8 @@ def main() -> None:
     if not fresh_scratch():
         problems.append(f"the scratch space {SCRATCH} cannot be made")
     init = json.loads(control.recv(1 << 16))
-    spares = Spares(control, handoff, int(init["memory"]), Filter(bytes.fromhex(init["child_filter"])), harness, wire)
+    spares = Spares(control, handoff, int(init["memory"]), Filter(bytes.fromhex(init["child_filter"])),
+                    Filter(bytes.fromhex(init["cpu_lock"])), harness, wire)
     Filter(bytes.fromhex(init["parent_filter"])).load()
     control.send(json.dumps({"event": "ready", "problems": problems, "kind": kind,
                              "torch_loaded": "torch" in sys.modules}).encode())

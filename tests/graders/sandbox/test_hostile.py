@@ -341,6 +341,7 @@ CASES = [
     ("torch_thread_storm.py", {"crashed", "exception", None}, document_bounded),
     # A job that stops itself is its own timeout, never "stopped from outside" (the grader's fault)
     ("stop_by_timer.py", {"exception"}, says("not stopped", "timer_create: errno 1")),
+    ("lower_cpu_limit.py", {"timeout"}, says("CPU time")),
 ]
 
 
