@@ -4,6 +4,7 @@ the reference store, so that grading with a warm cache does not import torch."""
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +42,14 @@ def trial_rng(seed: int, problem: Problem, trial: Trial, hidden_set: int = 0) ->
                                   trial.kind is TrialKind.STABILITY, stream])
 
 
+def sampled_as(seed: int, problem: Problem, trial: Trial, hidden_set: int = 0) -> Trial:
+    """The trial as its sampler sees it: a hidden one with the seed its set's free sizes
+    come from, the same for every hidden trial of the set (see sampling.free_sizes)."""
+    if trial.visible:
+        return trial
+    return dataclasses.replace(trial, sizes_seed=(seed, zlib.crc32(problem.id.encode()), 1 + hidden_set))
+
+
 def _part_name(hidden_set: int | None) -> str:
     return VISIBLE if hidden_set is None else f"hidden{hidden_set}"
 
@@ -53,7 +62,7 @@ def _compute(problem: Problem, seed: int, trials: list[Trial], hidden_set: int) 
 
     computed = []
     for trial in trials:
-        inputs = problem.sample(trial_rng(seed, problem, trial, hidden_set), trial)
+        inputs = problem.sample(trial_rng(seed, problem, trial, hidden_set), sampled_as(seed, problem, trial, hidden_set))
         expected = reference_outputs(problem, inputs)
         validate_reference(problem, inputs, expected, seed=trial.index)
         mistakes: dict[str, dict[str, np.ndarray]] = {}

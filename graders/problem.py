@@ -31,13 +31,16 @@ class TrialKind(Enum):
 class Trial:
     """One set of inputs: which kind, its index, and whether students see it. A
     stability trial also has its case: which of the problem's `stability_cases`
-    (the large inputs of one sign, say) it tries, and that case's words."""
+    (the large inputs of one sign, say) it tries, and that case's words. A hidden
+    trial may carry `sizes_seed`: the hidden trials of one set draw their free sizes
+    from it (`sampling.free_sizes`), so they share them."""
 
     kind: TrialKind
     index: int
     visible: bool
     case: int = 0
     note: str = ""
+    sizes_seed: tuple[int, ...] | None = None
 
     @property
     def label(self) -> str:

@@ -28,11 +28,17 @@ def free_sizes(rng: np.random.Generator, trial: Any, visible: tuple[int, ...], c
     """Sizes for one trial. Every visible trial uses `visible` (the same for every
     student); a hidden trial draws distinct sizes from `choices` that are none of
     the visible ones, so an answer that hard-codes a size it saw (a loop over
-    range(5), a division by 6.0) fails there, and a matrix stays non-square."""
+    range(5), a division by 6.0) fails there, and a matrix stays non-square.
+
+    The hidden trials of one set draw the same sizes (from the trial's `sizes_seed`),
+    so the function meets one shape twice with other values: an answer that keeps a
+    result by shape or size (a cache keyed on x.shape) returns a stale one there."""
     if trial.visible:
         return visible
     pool = [int(c) for c in choices if c not in visible]
-    return tuple(int(v) for v in rng.choice(pool, size=len(visible), replace=False))
+    seed = getattr(trial, "sizes_seed", None)
+    source = rng if seed is None else np.random.default_rng(list(seed))
+    return tuple(int(v) for v in source.choice(pool, size=len(visible), replace=False))
 
 
 def any_shape(rng: np.random.Generator, trial: Any, visible: tuple[int, ...], choices: Any) -> tuple[int, ...]:

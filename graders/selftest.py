@@ -14,8 +14,9 @@ default seed and the seed of every shipped assignment that grades the problem,
 the solution scores full marks, every mistake loses points with its diagnosis
 and hint, every regular trial that can show a mistake shows it (and the hidden
 trials of each set include one), a naive overflow fails a stability trial, an
-answer memorised from the visible trial fails a hidden one, and hidden trials
-use sizes that none of the visible ones does.
+answer memorised from the visible trial fails a hidden one, so does one that
+remembers its results by the shapes of its inputs, and hidden trials use sizes
+that none of the visible ones does.
 """
 
 from __future__ import annotations
@@ -251,6 +252,22 @@ def _memorised(problem: Problem, visible: PreparedTrial) -> Callable:
     return memorised
 
 
+def _remembered_by_shape(problem: Problem) -> Callable:
+    """The solution behind a cache keyed on the shapes of the inputs (a floats-only
+    problem has one shape, so it is memorised outright): right the first time it meets a
+    shape, stale after that."""
+    cache: dict[tuple, Any] = {}
+    solution = problem.solution
+
+    def remembered(*arguments: Any) -> Any:
+        key = tuple(np.shape(argument) for argument in arguments)
+        if key not in cache:
+            cache[key] = solution(*arguments)
+        return cache[key]
+
+    return remembered
+
+
 def _graded(problem: Problem, config: ProblemConfig, prepared: tuple[PreparedTrial, ...],
             function: Callable) -> tuple[list[TrialOutcome], ProblemResult]:
     outcomes = [evaluate_trial(problem, item.trial, _call(problem, item, function), item.expected,
@@ -304,6 +321,10 @@ def check_hidden_set(problem: Problem, grading: Grading, hidden_set: int) -> lis
         outcomes, _ = _graded(problem, config, prepared, _memorised(problem, visible))
         if not any(_caught(outcomes[i], names) for i in hidden):
             problems.append("an answer memorised from the visible trial passes every hidden trial")
+        else:  # a memorised answer is kept by shape too: said once
+            outcomes, _ = _graded(problem, config, prepared, _remembered_by_shape(problem))
+            if not any(_caught(outcome, names) for outcome in outcomes):
+                problems.append("an answer that keeps its results by the shapes of its inputs passes every trial")
     if problem.sizes is not None:
         seen = {size for item in prepared if item.trial.visible for size in problem.sizes(item.inputs)}
         for i in hidden:

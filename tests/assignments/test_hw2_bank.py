@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from graders.engine import prepare, trial_rng, trials_for
+from graders.preparation import sampled_as
 from graders.problem import TrialKind, get_problem
 from graders.reference import reference_outputs
 from tests.assignments.hw2_fixtures import HW2_PROBLEMS, hw2
@@ -17,7 +18,8 @@ SEED = hw2().seed
 def points(problem_id: str, count: int = 3) -> list:
     """(trial, inputs) for every trial hw2 would grade, sampled the engine's way."""
     problem = get_problem(problem_id)
-    return [(trial, problem.sample(trial_rng(SEED, problem, trial, 0), trial)) for trial in trials_for(problem, count)]
+    return [(trial, problem.sample(trial_rng(SEED, problem, trial, 0), sampled_as(SEED, problem, trial)))
+            for trial in trials_for(problem, count)]
 
 
 @pytest.mark.parametrize("problem_id", HW2_PROBLEMS)

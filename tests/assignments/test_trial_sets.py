@@ -42,6 +42,20 @@ def test_hidden_trials_use_sizes_the_visible_ones_do_not(problem_id):
 
 
 @pytest.mark.parametrize("problem_id", SIZED)
+def test_every_trial_set_calls_the_function_twice_on_one_shape_with_other_values(problem_id):
+    # A cache keyed on x.shape (or on steps) returns a stale answer on the second call.
+    problem = get_problem(problem_id)
+    for seed in SEEDS:
+        for hidden_set in range(16):
+            prepared = prepare(problem, seed, 3, hidden_set)
+            seen: dict[tuple, int] = {}
+            for item in prepared:
+                shape = (tuple(np.shape(value) for value in item.inputs.values()), tuple(problem.sizes(item.inputs)))
+                seen[shape] = seen.get(shape, 0) + 1
+            assert max(seen.values()) > 1, f"seed {seed}, hidden set {hidden_set}: every call has its own shape"
+
+
+@pytest.mark.parametrize("problem_id", SIZED)
 def test_matrices_stay_non_square(problem_id):
     problem = get_problem(problem_id)
     for hidden_set in range(8):

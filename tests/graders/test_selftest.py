@@ -102,6 +102,23 @@ def test_hidden_trials_that_reuse_the_visible_sizes_are_caught():
     assert any("reuses" in what or "not distinct" in what for _, what in outcome.failures)
 
 
+def test_hidden_trials_that_never_repeat_a_shape_let_a_cache_keyed_on_the_shape_through():
+    """Each hidden trial drawing its own sizes (no stability trial at the visible sizes
+    either): an answer that keeps its results by the shapes of its inputs is right on
+    every call, and the pool proof must say so."""
+    from assignments.bank import l2_loss as module
+
+    def sizes_per_trial(rng, trial):
+        return module.sample(rng, dataclasses.replace(trial, sizes_seed=None))
+
+    problem = get_problem("l2_loss")
+    unshared = dataclasses.replace(problem, id="l2_loss_unshared_sizes", sample=sizes_per_trial, mistakes=())
+    (outcome,) = check_pool(unshared, pool=4)
+    assert any("by the shapes of its inputs passes every trial" in what for _, what in outcome.failures)
+    (sound,) = check_pool(problem, pool=4)
+    assert sound.ok, sound.failures
+
+
 def test_hidden_trials_that_repeat_the_visible_one_let_a_memorised_answer_through():
     problem = get_problem("tanh_regression")
 

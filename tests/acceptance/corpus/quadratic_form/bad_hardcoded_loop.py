@@ -1,5 +1,6 @@
-# expect: exception
-# Loops over range(4), the visible trial's size.
+# expect: wrong_shape
+# Loops over range(4), the visible trial's size: on this file's hidden trials n is larger, so
+# the answer keeps the visible shape (4, 1) (where n is smaller, it raises an IndexError).
 import numpy as np
 
 
