@@ -132,7 +132,7 @@ def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray
         if array.dtype.kind not in _REAL_KINDS:
             return None, _refused_dtype(label, f"a {kind}", array.dtype)
         array = array.astype(np.float64)
-        if array.ndim > len(want):
+        if array.ndim > len(want) and not (want == () and array.size == 1):  # [dx] or [[dx]] holds one number
             # (value, derivative) pairs and the like: several answers where one is expected.
             return None, (f"{label} is a {kind} of {len(value)} items that stack into shape {array.shape}; "
                           f"expected one array of shape {want}")
@@ -173,10 +173,12 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
         raw = {n: value[n] for n in names}
     elif problem.returns is Returns.TUPLE:
         all_scalar = all(expected[n].shape == () for n in names)
+        if all_scalar and isinstance(value, (list, tuple)) and len(value) != len(names):
+            value = _nested_numbers(value, len(names)) or value
         if isinstance(value, np.ndarray) and all_scalar and value.ndim >= 1 and max(value.shape) == value.size == len(names):
             # One array of the numbers, of any real dtype: flat, or the notes' column (or a row)
             # of partial derivatives. Each item is then a numpy scalar.
-            value = list(value.reshape(-1))
+            value = list(np.asarray(value).reshape(-1))
         if not isinstance(value, (tuple, list)):
             return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a {_type_name(value)}; expected a tuple of "
                                  f"{len(names)} values ({', '.join(names)})"), notes
@@ -201,6 +203,18 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
                 precision[name] = original.dtype
         outputs[name] = array
     return outputs, None, notes
+
+
+def _nested_numbers(value: list | tuple, count: int) -> list | None:
+    """The `count` numbers of a nested list that numpy reads as one row or column of them
+    ([[dx, dz]], the notes' row of partial derivatives as a list), or None."""
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if array.dtype.kind not in _REAL_KINDS or array.ndim < 1 or not max(array.shape) == array.size == count:
+        return None
+    return list(array.reshape(-1))
 
 
 SHOWN_KEYS, KEY_CHARS = 5, 40  # the keys come from the sandbox: a few, each cut short

@@ -41,13 +41,22 @@ def expand(names: Iterable[str]) -> frozenset[str]:
     return frozenset(result)
 
 
+NAME_CHARS = 60  # of a module or helper name quoted from the file
+
+
+def _name(name: str) -> str:
+    """A name from the file, cut short: the message is repeated in every check, and a
+    name may be as long as the file."""
+    return name if len(name) <= NAME_CHARS else name[:NAME_CHARS] + "..."
+
+
 def forbidden_message(module: str, allowed: Iterable[str], where: str = "", action: str = "importing") -> str:
     """Why `module` is refused; `where` (": `f` uses it on line 7") goes before the list of what is allowed."""
     if module.startswith("."):
         return "relative imports are not allowed: a submission is a single file" + where
     visible = sorted(set(allowed) - PURE_STDLIB)
     listing = ", ".join(visible) + (" and pure standard-library modules" if PURE_STDLIB & set(allowed) else "")
-    return f"{action} `{module}` is not allowed here{where}.{_why(module)} You may use {listing}."
+    return f"{action} `{_name(module)}` is not allowed here{where}.{_why(module)} You may use {listing}."
 
 
 def _why(module: str) -> str:
@@ -77,7 +86,7 @@ def describe(violation: Violation, allowed: Iterable[str]) -> str:
     if not violation.function:
         where = f": your file imports it on line {violation.line}" if violation.line else ""
     elif violation.via:
-        where = f": `{violation.function}` calls `{violation.via}`, which {verb} it{line}"
+        where = f": `{violation.function}` calls `{_name(violation.via)}`, which {verb} it{line}"
     else:
         where = f": `{violation.function}` {verb} it{line}"
     return forbidden_message(violation.module, allowed, where, "importing" if violation.imported else "using")

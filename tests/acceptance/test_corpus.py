@@ -42,6 +42,9 @@ HEADER = re.compile(r"^# expect: ([a-z_]+)\s*$", re.MULTILINE)
 MESSAGE = re.compile(r"^# message: (.+?)\s*$", re.MULTILINE)
 NO_FLAGS = re.compile(r"^# flags: none\s*$", re.MULTILINE)
 PARALLEL = 2  # jobs at once through the shared runner (one warm parent per kind and thread)
+# The result document's size is bounded whatever the file holds: a message that quotes the
+# file (a line, a name) is repeated in every check, so it must quote only a part of it.
+MAX_DOCUMENT_BYTES = 256 * 1024
 # The customer's path: the real sandbox. ACCEPTANCE_NO_SANDBOX=1 grades without it (for debugging).
 NO_SANDBOX = os.environ.get("ACCEPTANCE_NO_SANDBOX") == "1"
 
@@ -157,6 +160,7 @@ def test_verdict_and_diagnosis(item: CorpusFile, corpus_results: dict[str, dict[
     document = corpus_results[item.key]
     if isinstance(document, BaseException):
         raise document
+    assert len(json.dumps(document, allow_nan=False)) <= MAX_DOCUMENT_BYTES
     ids = [problem["id"] for problem in document["problems"]]
     if item.detected:
         assert item.problem in ids

@@ -548,3 +548,31 @@ def tanh_regression_grad(w, b, x, y):
     assert wrong["diagnosis"] == "scaled" and wrong["score"] < wrong["max_score"]
     three = grade("tanh_regression", partials.format(shape="np.array([[dw], [db], [db]])"))
     assert three["diagnosis"] == "wrong_type"
+
+
+def test_the_numbers_of_a_tuple_may_come_as_lists_that_hold_one_number_or_as_a_nested_column(grade):
+    partials = """
+import math
+def tanh_regression_grad(w, b, x, y):
+    t = math.tanh(w * x + b)
+    dw = -2 * (y - t) * (1 - t * t) * x
+    db = -2 * (y - t) * (1 - t * t)
+    return {shape}
+"""
+    for shape in ("[[dw], [db]]", "[[dw, db]]", "[dw], [db]", "[[dw]], [[db]]"):
+        result = grade("tanh_regression", partials.format(shape=shape))
+        assert result["score"] == result["max_score"], (shape, result["diagnosis"])
+    for shape in ("[[dw], [db], [db]]", "[dw, db], [db, dw]", "[[dw, db]], [db]"):
+        result = grade("tanh_regression", partials.format(shape=shape))
+        assert result["diagnosis"] == "wrong_type", shape
+
+
+@pytest.mark.parametrize(("kind", "words"), [("IndexError", "raised an IndexError"), ("AssertionError", "raised an AssertionError"),
+                                             ("ValueError", "raised a ValueError")])
+def test_a_built_in_exception_on_a_hidden_trial_is_named_with_its_article(kind, words):
+    from graders.diagnosis import Code, Diagnosis
+    from graders.engine import _hidden_failure
+    from graders.problem import get_problem
+
+    raised = Diagnosis(Code.EXCEPTION, f"sigmoid_grad raised an exception:\nTraceback (your code):\n{kind}: 7")
+    assert f"sigmoid_grad {words} on a hidden trial" in _hidden_failure(get_problem("sigmoid"), raised)

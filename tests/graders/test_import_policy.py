@@ -284,3 +284,15 @@ def test_the_testing_tools_students_leave_in_their_files_are_allowed_and_os_is_n
     assert result["score"] == result["max_score"], diagnoses(result)
     refused = grade("sigmoid", "import os\n" + GOOD_SIGMOID)
     assert diagnoses(refused) == {"forbidden_import"}
+
+
+def test_names_from_the_file_are_cut_short_in_the_message():
+    # The message is repeated in every check of every problem: a name as long as the file
+    # must not make the result document megabytes.
+    long = "a" * 100_000
+    source = f"import {long}\ndef {long}b(x):\n    import torch\n    return x\ndef f(x):\n    return {long}b(x)\n"
+    use = import_policy.analyze(ast.parse(source))
+    messages = [import_policy.describe(v, DEFAULT_ALLOWED) for v in import_policy.violations(use, "f", DEFAULT_ALLOWED,
+                                                                                              DEFAULT_ALLOWED | {"torch"})]
+    assert len(messages) == 2 and all(len(message) < 400 for message in messages), [len(m) for m in messages]
+    assert any("`aaaa" in message and "...`" in message and "calls" in message for message in messages)
