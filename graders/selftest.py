@@ -253,14 +253,15 @@ def _memorised(problem: Problem, visible: PreparedTrial) -> Callable:
 
 
 def _remembered_by_shape(problem: Problem) -> Callable:
-    """The solution behind a cache keyed on the shapes of the inputs (a floats-only
-    problem has one shape, so it is memorised outright): right the first time it meets a
-    shape, stale after that."""
+    """The solution behind a cache keyed on the shapes of the inputs and the problem's free
+    sizes (gd_trajectory's steps; a floats-only problem has one shape, so it is memorised
+    outright): right the first time it meets a shape, stale after that."""
     cache: dict[tuple, Any] = {}
     solution = problem.solution
 
     def remembered(*arguments: Any) -> Any:
-        key = tuple(np.shape(argument) for argument in arguments)
+        sizes = tuple(problem.sizes(dict(zip(problem.params, arguments, strict=True)))) if problem.sizes else ()
+        key = (tuple(np.shape(argument) for argument in arguments), sizes)
         if key not in cache:
             cache[key] = solution(*arguments)
         return cache[key]
