@@ -408,11 +408,22 @@ def _failure(exc: BaseException, writer: CappedWriter) -> dict[str, Any]:
 # ---------------------------------------------------------------- calls
 
 
-def _decode_args(encoded: list, blobs: list[bytes]) -> list[Any]:
+def _decode_args(encoded: list, blobs: list[bytes], previous: list[Any] = ()) -> list[Any]:
+    """The call's arguments, each array a fresh copy of the trial's values. An array of the
+    same shape and dtype as the one the previous call of the function got in that place is
+    that array again, overwritten: a result kept by id(x) (or by `x is last_x`) is then
+    stale, as it would be when a caller reuses its buffers, while whatever the previous
+    call did to its arguments is gone."""
     args = []
-    for _name, item in encoded:
+    for index, (_name, item) in enumerate(encoded):
         if item["t"] == "array":
-            args.append(wire.npy_to_array(blobs[item["blob"]]))  # a fresh copy per call
+            fresh = wire.npy_to_array(blobs[item["blob"]])
+            old = previous[index] if index < len(previous) else None
+            if type(old) is np.ndarray and old.shape == fresh.shape and old.dtype == fresh.dtype \
+                    and old.flags.writeable and old.base is None:
+                np.copyto(old, fresh)
+                fresh = old
+            args.append(fresh)
         elif item["t"] == "int":
             args.append(int(item["v"]))
         else:
@@ -494,6 +505,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
 
         gc.collect()  # garbage of module-level code must not be finalized (by torch) during a call
 
+    arguments: dict[str, list[Any]] = {}  # the last arguments each function was called with
     for call in job["calls"]:
         key = call["key"]
         # The CPU time used so far: the runner judges a call by the CPU it used, not the wall
@@ -512,7 +524,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
             continue
         extra: dict[str, Any] = {}
         try:
-            args = _decode_args(call["args"], blobs)
+            args = arguments[call["function"]] = _decode_args(call["args"], blobs, arguments.get(call["function"], ()))
             CallState.calling, CallState.refused = True, None
             writer.muted = call.get("hidden") is True
             try:

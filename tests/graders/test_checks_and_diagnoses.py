@@ -576,3 +576,28 @@ def test_a_built_in_exception_on_a_hidden_trial_is_named_with_its_article(kind, 
 
     raised = Diagnosis(Code.EXCEPTION, f"sigmoid_grad raised an exception:\nTraceback (your code):\n{kind}: 7")
     assert f"sigmoid_grad {words} on a hidden trial" in _hidden_failure(get_problem("sigmoid"), raised)
+
+
+def test_a_result_kept_by_the_identity_of_its_input_is_stale_on_a_second_call_of_that_shape(grade):
+    by_id = """
+import numpy as np
+_SEEN = {}
+def quadratic_form_grad(x, A, z):
+    if id(A) not in _SEEN:
+        _SEEN[id(A)] = (A + A.T) @ x + z
+    return _SEEN[id(A)]
+"""
+    result = grade("quadratic_form", by_id)
+    assert result["score"] < result["max_score"] and result["diagnosis"] == "wrong_value"
+    # The reused array holds the new trial's values whatever the previous call did to it.
+    spoils_its_input = """
+import numpy as np
+def quadratic_form_grad(x, A, z):
+    g = (A + A.T) @ x + z
+    A[...] = np.nan
+    A.setflags(write=True)
+    x *= 1000.0
+    return g
+"""
+    result = grade("quadratic_form", spoils_its_input)
+    assert result["score"] == result["max_score"], result["diagnosis"]
