@@ -25,19 +25,19 @@ X, Y = 1.0, 100.0
 # One learning rate per regime, by trial: converges, oscillates but converges, diverges.
 REGIMES = ((0.2, 0.9), (1.1, 1.9), (2.5, 2.7))
 STEPS = 6  # on the visible trial; the hidden ones use other numbers of steps
-# A diverging trial runs long enough to reach |w| > 10^4 whatever it draws (|1 - alpha| >= 1.5,
-# 12 steps or more): at alpha = 2.1 and 4 steps it ended near 46, where an answer that clamps
-# its iterates or stops early looked right. Not much longer: the references are validated by
-# finite differences, whose error grows with |1 - alpha|^steps (2e-6 at 2.9 and 16 steps).
-# Every hidden trial draws from these, so the hidden trials of a set share their number of steps
-# (sampling.free_sizes) and an answer that keeps its iterates by `steps` fails the second.
-DIVERGING_STEPS = range(12, 15)
+# The number of steps of every hidden trial. Long enough that the diverging one reaches
+# |w| > 10^4 whatever it draws (|1 - alpha| >= 1.5, 12 steps or more): at alpha = 2.1 and 4
+# steps it ended near 46, where an answer that clamps its iterates or stops early looked right.
+# Not much longer: the references are validated by finite differences, whose error grows with
+# |1 - alpha|^steps (2e-6 at 2.9 and 16 steps). The hidden trials of a set share the number
+# (sampling.free_sizes), so an answer that keeps its iterates by `steps` fails the second.
+HIDDEN_STEPS = range(12, 15)
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:
     low, high = REGIMES[trial.index % len(REGIMES)]
     alpha = round(float(rng.uniform(low, high)), 2)
-    (steps,) = free_sizes(rng, trial, (STEPS,), DIVERGING_STEPS)
+    (steps,) = free_sizes(rng, trial, (STEPS,), HIDDEN_STEPS)
     return {"alpha": alpha, "steps": steps}
 
 
