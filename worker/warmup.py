@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -70,6 +71,7 @@ def store_references(sender: Any = None, **_: Any) -> None:
                 warm(config.problem, spec.seed, config.trials, spec.hidden_pool, load=True)
             except Exception:  # noqa: BLE001 - the first job that needs it reports the problem
                 log.warning("could not prepare %s of %s", config.problem.id, spec.name, exc_info=True)
+    freeze_heap()
 
 
 def prepare_references(app: Any) -> None:
@@ -92,3 +94,14 @@ def prepare_references(app: Any) -> None:
                 runner_started = True
         except Exception:  # noqa: BLE001 - a broken file is reported when a submission needs it
             log.warning("could not warm up assignment %s", spec.name, exc_info=True)
+    freeze_heap()
+
+
+def freeze_heap() -> None:
+    """Keep what a worker holds for good (the Flask app, SQLAlchemy, Celery, the references) out
+    of every later garbage collection. A graded job allocates enough to set off full collections,
+    and each would walk those ~140 000 objects again: 0.3 ms of a job's CPU, measured. Done in
+    the main process before the pool forks, it also keeps a collection in a child from writing
+    to every page the child shares with its parent."""
+    gc.collect()
+    gc.freeze()

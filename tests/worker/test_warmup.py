@@ -1,5 +1,7 @@
-"""A grading worker never runs without the sandbox: it refuses to start and says why."""
+"""A grading worker never runs without the sandbox: it refuses to start and says why. It warms up
+before its first job, and leaves what it warmed up out of later garbage collections."""
 
+import gc
 import time
 
 import pytest
@@ -77,3 +79,54 @@ def test_a_worker_that_does_not_grade_does_not_warm_up(app, empty_store):
 
     warmup.store_references(_sender(app, ["webhooks", "maintenance"]))
     assert not empty_store.exists()
+
+
+@pytest.fixture
+def unfrozen():
+    # What a test freezes would otherwise stay out of collections for the rest of the session.
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def _tracked(value):
+    return any(candidate is value for candidate in gc.get_objects())
+
+
+def test_what_the_main_process_warmed_up_is_frozen_before_the_pool_forks(app, empty_store, unfrozen):
+    from app.services import assignments
+    from graders.preparation import prepare
+    from worker import warmup
+
+    warmup.store_references(_sender(app, ["grading"]))
+    with app.app_context():
+        course, name = assignments.specs_in_use()[0]
+        spec = assignments.load_spec(course, name).spec
+    trial_set = prepare(spec.problems[0].problem, spec.seed, spec.problems[0].trials, 0)
+    assert gc.get_freeze_count() > 0
+    assert not _tracked(trial_set)  # a collection no longer walks it
+    gc.unfreeze()
+    assert _tracked(trial_set)  # ... which it would without the freeze
+
+
+def test_a_worker_that_does_not_grade_freezes_nothing(app, empty_store, unfrozen):
+    from worker import warmup
+
+    warmup.store_references(_sender(app, ["webhooks", "maintenance"]))
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_pool_child_freezes_what_it_warmed_up(app, empty_store, unfrozen):
+    from app.services import assignments
+    from graders.preparation import prepare
+    from worker import warmup
+
+    warmup.prepare_references(app)  # what a pool child runs first (worker_process_init)
+    with app.app_context():
+        course, name = assignments.specs_in_use()[0]
+        spec = assignments.load_spec(course, name).spec
+    misses = prepare.cache_info().misses
+    trial_set = prepare(spec.problems[0].problem, spec.seed, spec.problems[0].trials, spec.hidden_pool - 1)
+    assert prepare.cache_info().misses == misses  # prepared while warming up ...
+    assert gc.get_freeze_count() > 0
+    assert not _tracked(trial_set)  # ... and frozen since
