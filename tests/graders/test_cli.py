@@ -464,3 +464,13 @@ def test_a_sandbox_started_ahead_outlives_the_thread_that_started_it():
     # starting thread must stay, or the sandbox is killed once its start is over.
     out = subprocess.run([sys.executable, "-c", HELD], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["True", "True", "ok", "2.0"], out.stderr
+
+
+def test_the_sandbox_thread_has_its_imports_before_the_engine_starts_on_its_own():
+    # The engine's imports wait for the sandbox thread's (cli.SandboxAhead): side by side they
+    # queue for the interpreter lock and the sandbox launches later.
+    code = ("import sys\nfrom graders.cli import SandboxAhead\nahead = SandboxAhead()\n"
+            "print('graders.sandbox.pool' in sys.modules, 'numpy' in sys.modules)\n"
+            "print(ahead.runner() is not None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["True", "False", "True"], out.stderr
