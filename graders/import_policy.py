@@ -516,16 +516,17 @@ def _analyze(tree: ast.Module, by_scope: bool) -> ImportUse:
 def violations(use: ImportUse, function: str, allowed: frozenset[str], allowed_anywhere: frozenset[str]) -> list[Violation]:
     """Forbidden imports that stop `function` from being graded, first line first.
 
-    A module no problem in this run allows condemns the whole file; a module that
-    another problem allows (torch for the custom autograd.Function) only
-    condemns the functions that use it while they run.
+    A module no problem in this run allows condemns the whole file when the file
+    imports it at module level, since loading the file runs that import. Imported
+    only inside a function (a check against autograd that the main block calls), it
+    condemns, like any module the problem forbids, only the functions that reach it:
+    the others never run that import while graded, and the run-time guard refuses it
+    wherever static analysis cannot follow the call (code at module level that calls
+    the helper, a helper looked up by name).
     """
     bad: dict[str, Violation] = {}
-    for module in use.modules():
+    for module, line in use.module_level.items():
         if module not in allowed_anywhere:
-            line = use.module_level.get(module) or min(
-                (mods[module] for mods in use.inside.values() if module in mods), default=0
-            )
             bad[module] = Violation(module, line)
     for module, (line, via, imported) in use.reached_from(function).items():
         if module not in allowed and module not in bad:

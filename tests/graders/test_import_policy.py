@@ -235,6 +235,35 @@ def test_module_level_use_of_an_allowed_module_condemns_no_function():
     assert reached(source) == []
 
 
+def test_a_module_no_problem_allows_stops_only_what_imports_it_or_reaches_it():
+    # Imported inside a helper that only the main block calls (a check against autograd or
+    # scipy while working): the graded functions never run that import.
+    source = """
+    import numpy as np
+
+    def f(x):
+        return x
+
+    def g(x):
+        return _check(x)
+
+    def _check(x):
+        import scipy.optimize
+        return x
+
+    if __name__ == "__main__":
+        _check(np.ones(3))
+    """
+    use = import_policy.analyze(ast.parse(textwrap.dedent(source)))
+    assert import_policy.violations(use, "f", DEFAULT_ALLOWED, DEFAULT_ALLOWED) == []
+    [violation] = import_policy.violations(use, "g", DEFAULT_ALLOWED, DEFAULT_ALLOWED)
+    assert (violation.module, violation.via, violation.line) == ("scipy", "_check", 11)
+    # At module level, loading the file runs it: every function is stopped.
+    use = import_policy.analyze(ast.parse("import numpy as np\nimport scipy\ndef f(x):\n    return x\n"))
+    assert [(v.module, v.line) for v in import_policy.violations(use, "f", DEFAULT_ALLOWED, DEFAULT_ALLOWED)] \
+        == [("scipy", 2)]
+
+
 def test_a_file_nested_too_deeply_for_the_scope_walk_is_read_by_spelling():
     depth = 2000
     source = "import torch\ndef f(x):\n    return " + "(" * 180 + "torch" + ")" * 180 + "\n"
