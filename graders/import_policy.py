@@ -155,7 +155,12 @@ def _imported_modules(node: ast.AST) -> list[tuple[str, int, list[str]]]:
 
 
 def _is_main_guard(stmt: ast.stmt) -> bool:
-    """`if __name__ == "__main__":` never runs when the grader imports the file."""
+    """`if __name__ == "__main__":` never runs when the grader imports the file, and
+    neither does `if TYPE_CHECKING:` (imports for annotations only; typing.TYPE_CHECKING
+    is False at run time). Whatever such a block does run anyway (a TYPE_CHECKING the
+    file set to True itself) meets the run-time guard."""
+    if _is_type_checking_block(stmt):
+        return True
     if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
         return False
     test = stmt.test
@@ -163,6 +168,15 @@ def _is_main_guard(stmt: ast.stmt) -> bool:
     return (len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
             and any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
             and any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides))
+
+
+def _is_type_checking_block(stmt: ast.stmt) -> bool:
+    if not isinstance(stmt, ast.If) or stmt.orelse:
+        return False
+    test = stmt.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+        and isinstance(test.value, ast.Name) and test.value.id == "typing")
 
 
 # ---------------------------------------------------------------- scopes
