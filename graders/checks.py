@@ -55,6 +55,12 @@ def layout_words(problem: Problem) -> str:
     return JACOBIAN_LAYOUT if problem.derivative is Derivative.JACOBIAN else LAYOUT
 
 
+def _a(value: Any) -> str:
+    """The type's name with its article: "a list", "an object"."""
+    name = _type_name(value)
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, Opaque):
         return value.type_name
@@ -148,7 +154,7 @@ def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray
         return None, f"{label} is a bool (True or False): return a number"
     if isinstance(value, Opaque) and _COMPLEX.search(value.type_name):
         return None, f"{label} is {_opaque_words(value)}: return real numbers (floats)"
-    return None, f"{label} is a {_type_name(value)}, not a numpy array"
+    return None, f"{label} is {_a(value)}, not a numpy array"
 
 
 def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndarray],
@@ -161,7 +167,7 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
     what = f"{problem.function} returned"
     if problem.harness is HarnessKind.TORCH_FUNCTION or problem.returns is Returns.DICT:
         if not isinstance(value, dict):
-            return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a {_type_name(value)}; expected a dict with keys "
+            return {}, Diagnosis(Code.WRONG_TYPE, f"{what} {_a(value)}; expected a dict with keys "
                                  + ", ".join(f'"{n}"' for n in names)), notes
         missing = [n for n in names if n not in value]
         if missing:
@@ -180,7 +186,7 @@ def extract_outputs(problem: Problem, value: Any, expected: Mapping[str, np.ndar
             # of partial derivatives. Each item is then a numpy scalar.
             value = list(np.asarray(value).reshape(-1))
         if not isinstance(value, (tuple, list)):
-            return {}, Diagnosis(Code.WRONG_TYPE, f"{what} a {_type_name(value)}; expected a tuple of "
+            return {}, Diagnosis(Code.WRONG_TYPE, f"{what} {_a(value)}; expected a tuple of "
                                  f"{len(names)} values ({', '.join(names)})"), notes
         if len(value) != len(names):
             return {}, Diagnosis(Code.WRONG_TYPE, f"{what} {len(value)} values; expected {len(names)} "

@@ -9,13 +9,17 @@ worst send data that fails a check: a `WireError`, never another exception.
 
 from __future__ import annotations
 
+import collections
 import decimal
 import io
+import itertools
 import json
 import math
 import numbers
 import re
 import struct
+from array import array as TypedArray
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -312,7 +316,30 @@ def encode_value(value: Any, blobs: list[bytes], _depth: int = 0, _budget: list[
         return {"t": "dict", "items": items}
     if value is None:
         return {"t": "none"}
+    stand_in = _plain_container(value)
+    if stand_in is not None:
+        return encode_value(stand_in, blobs, _depth, budget)
     return {"t": "other", "type": type(value).__name__}
+
+
+_NUMERIC_TYPECODES = frozenset("bBhHiIlLqQfd")
+
+
+def _plain_container(value: Any) -> np.ndarray | list | dict | None:
+    """The plain form of a standard container that holds numbers as a list, an array or a
+    dict does: an array.array of numbers (a typed list), a deque, a read-only or other
+    non-dict mapping. What it holds is then checked like the rest; anything else (a
+    generator, a set, a string) is refused by its type name. Runs in the child."""
+    if isinstance(value, TypedArray):
+        return np.array(value) if value.typecode in _NUMERIC_TYPECODES else None
+    if isinstance(value, collections.deque):
+        return list(itertools.islice(value, MAX_ITEMS + 1))
+    if isinstance(value, Mapping):
+        try:
+            return dict(itertools.islice(iter(value.items()), MAX_ITEMS + 1))
+        except Exception:  # noqa: BLE001 - a mapping whose items() fails is not a dict of answers
+            return None
+    return None
 
 
 def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0, _budget: list[int] | None = None) -> Any:

@@ -178,3 +178,17 @@ def test_exact_numbers_cross_as_floats():
     decoded = wire.decode_value(wire.encode_value(value, blobs), blobs)
     assert decoded[:2] == (0.25, 2.5) and decoded[2].tolist() == [1.5, 1.0]
     assert wire.encode_value(Decimal("sNaN"), [])["t"] == "other"
+
+
+def test_standard_containers_of_numbers_cross_as_lists_arrays_and_dicts():
+    import types
+    from array import array
+    from collections import deque
+
+    blobs: list[bytes] = []
+    value = (array("d", [1.5, 2.0]), deque([1.0, 2.0]), types.MappingProxyType({"w": array("i", [3])}))
+    typed, queue, mapping = wire.decode_value(wire.encode_value(value, blobs), blobs)
+    assert typed.tolist() == [1.5, 2.0] and queue == [1.0, 2.0] and mapping["w"].tolist() == [3]
+    # What holds no numbers, or no order, keeps its own type name and is refused.
+    for odd, name in ((array("u", "ab"), "array"), ({1.0, 2.0}, "set"), (b"ab", "bytes")):
+        assert wire.decode_value(wire.encode_value(odd, []), []) == wire.Opaque(name)
