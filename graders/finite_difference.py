@@ -21,9 +21,20 @@ DIRECTIONS = 6
 
 
 def relative_error(student: np.ndarray, reference: np.ndarray) -> float:
-    """||S - R|| / (||S|| + ||R||): 0 for equal, 1 for a sign flip, NaN propagates."""
-    difference = float(np.linalg.norm(np.ravel(student - reference)))
-    scale = float(np.linalg.norm(np.ravel(student))) + float(np.linalg.norm(np.ravel(reference)))
+    """||S - R|| / (||S|| + ||R||): 0 for equal, 1 for a sign flip, NaN propagates.
+
+    Both are divided by their largest magnitude first, which leaves the ratio as it is:
+    the squares inside a norm overflow from about 1e154 on, and a huge but finite answer
+    (a forgotten division, e^700) would read as "relative error nan" instead of about 1.
+    """
+    student = np.asarray(student, dtype=np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        largest = max(float(np.max(np.abs(student), initial=0.0)), float(np.max(np.abs(reference), initial=0.0)))
+        if 0.0 < largest < np.inf:  # a NaN or an inf anywhere still propagates as before
+            student, reference = student / largest, reference / largest
+        difference = float(np.linalg.norm(np.ravel(student - reference)))
+        scale = float(np.linalg.norm(np.ravel(student))) + float(np.linalg.norm(np.ravel(reference)))
     if scale == 0.0:
         return 0.0 if difference == 0.0 else float("inf")
     return difference / scale

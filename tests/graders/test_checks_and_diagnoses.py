@@ -277,6 +277,19 @@ def test_an_answer_that_underflows_to_zero_at_large_inputs_is_told_so():
     assert "0 everywhere" in diagnosis.message and "underflow" not in diagnosis.message
 
 
+def test_a_huge_finite_answer_has_a_relative_error_not_nan():
+    from graders.diagnosis import diagnose_values
+    from graders.finite_difference import relative_error
+
+    want = np.array([[0.3], [-1.2]])
+    # Squares of 1e200 overflow inside a plain norm: the error read NaN, and the message "relative error nan".
+    assert relative_error(1e200 * want, want) == pytest.approx(1.0)
+    assert relative_error(np.array([[1e308], [1.0]]), want) == pytest.approx(1.0, abs=1e-6)
+    assert np.isnan(relative_error(np.array([[np.nan], [1.0]]), want))  # NaN still propagates
+    _, diagnosis = diagnose_values("dw", np.full((2, 1), 1e300), want, 1e-4)
+    assert diagnosis.code == "wrong_value" and "relative error 1.00e+00" in diagnosis.message
+
+
 def test_scaled_is_only_said_for_a_factor_that_means_something():
     from graders.diagnosis import diagnose_values
 
