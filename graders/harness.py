@@ -30,7 +30,12 @@ from graders import wire
 
 FILENAME = "submission.py"
 MODULE_NAME = "submission"
-STDOUT_CAP = 64 * 1024
+STDOUT_CAP = 64 * 1024  # of what the job printed, kept for the report
+# What one call (or loading the file) may print before it is stopped. Far above what debug
+# prints of a right answer reach (a line per entry, per step or per unit, every call), and
+# anything past STDOUT_CAP is dropped unread anyway: the limit only stops a flood early,
+# which the CPU-time limit would stop a little later.
+PRINT_ALLOWANCE = 16 * 1024 * 1024
 ERROR_CAP = 4 * 1024
 
 
@@ -56,16 +61,17 @@ CUT = "\n[what your code printed after the first 64 KiB is not shown]\n"
 class CappedWriter(io.TextIOBase):
     """stdout/stderr for student code: keeps the first STDOUT_CAP characters of the job.
 
-    The limit that fails a call is per call (and one for loading the file): the problems
+    The limit that fails a call (PRINT_ALLOWANCE) is per call (and one for loading the file): the problems
     of an assignment share one job, so a job-wide limit would blame the last problem for
     what the others printed, and grade a file differently with --problem than without.
     """
 
-    def __init__(self, cap: int = STDOUT_CAP) -> None:
+    def __init__(self, cap: int = STDOUT_CAP, allowance: int = PRINT_ALLOWANCE) -> None:
         self.parts: list[str] = []
         self.kept = 0  # characters kept for the report, over the whole job
         self.spent = 0  # characters printed since start(): by the current call, or while loading
         self.cap = cap
+        self.allowance = allowance
         self.overflowed = False  # the current call printed more than its allowance
         self.muted = False  # while a hidden trial's call runs
         self.held_back = False
@@ -81,12 +87,15 @@ class CappedWriter(io.TextIOBase):
     def write(self, text: str) -> int:
         text = str(text)
         self.spent += len(text)
-        if self.spent > self.cap:
+        if self.spent > self.allowance:
             self.overflowed = True
-            self._keep(text[: max(self.cap - (self.spent - len(text)), 0)])
-            raise OutputLimitExceeded(f"printed more than {self.cap // 1024} KiB")
+            self._keep(text[: max(self.allowance - (self.spent - len(text)), 0)])
+            raise OutputLimitExceeded(self.limit_words())
         self._keep(text)
         return len(text)
+
+    def limit_words(self) -> str:
+        return f"printed more than {self.allowance // (1024 * 1024)} MiB"
 
     def _keep(self, text: str) -> None:
         if not text:
@@ -541,7 +550,7 @@ def run_job(job: dict[str, Any], blobs: list[bytes], out: BinaryIO) -> None:
             if isinstance(value, StandIn):
                 raise _refuse(value._stand_in_module)
             if writer.overflowed:
-                raise OutputLimitExceeded("printed more than 64 KiB")
+                raise OutputLimitExceeded(writer.limit_words())
             value_blobs: list[bytes] = []
             encoded = wire.encode_value(value, value_blobs)
         except BaseException as exc:  # noqa: BLE001

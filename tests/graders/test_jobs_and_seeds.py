@@ -104,10 +104,19 @@ def test_what_other_problems_printed_is_not_charged_to_the_last_one():
     assert len(document["output"]) <= 64 * 1024
 
 
-def test_a_call_that_prints_more_than_64_kib_is_still_stopped_alone():
+def test_a_call_that_prints_more_than_its_allowance_is_still_stopped_alone():
     problems = [get_problem("sigmoid"), get_problem("softmax")]
-    source = _printing(problems[0], 70_000) + "\n\n" + solution_source(problems[1])
+    source = _printing(problems[0], 17 * 1024 * 1024) + "\n\n" + solution_source(problems[1])
     document = grade_source(source, ad_hoc(problems), runner=SubprocessRunner())
     sigmoid, softmax = document["problems"]
-    assert sigmoid["diagnosis"] == "output_limit" and "64 KiB" in sigmoid["checks"][0]["message"]
+    assert sigmoid["diagnosis"] == "output_limit" and "16 MiB" in sigmoid["checks"][0]["message"]
     assert softmax["score"] == softmax["max_score"]
+    assert len(document["output"]) <= 64 * 1024
+
+
+def test_a_right_answer_that_prints_a_lot_keeps_full_marks():
+    # Debug prints far past what the report keeps (64 KiB) are dropped, not held against the answer.
+    problem = get_problem("sigmoid")
+    document = grade_source(_printing(problem, 300_000), ad_hoc([problem]), runner=SubprocessRunner())
+    assert document["score"] == document["max_score"], document["problems"][0]["diagnosis"]
+    assert "after the first 64 KiB is not shown" in document["output"] and len(document["output"]) <= 64 * 1024

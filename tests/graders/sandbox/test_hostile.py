@@ -137,7 +137,7 @@ def error_text_capped(document: dict, planted: dict) -> None:
 
 def output_capped(document: dict, planted: dict) -> None:
     assert len(document["output"]) <= 64 * 1024
-    assert "64 KiB" in failing_messages(document)
+    assert "16 MiB" in failing_messages(document)
 
 
 def threads_refused(document: dict, planted: dict) -> None:
