@@ -342,12 +342,27 @@ def _plain_container(value: Any) -> np.ndarray | list | dict | None:
     return None
 
 
-def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0, _budget: list[int] | None = None) -> Any:
+class _Decoding:
+    """What one returned value may still use while it is rebuilt: parts, array elements
+    (counted by extent, as MAX_ELEMENTS is) and blobs, each of which it may name once."""
+
+    def __init__(self) -> None:
+        self.parts = MAX_ITEMS
+        self.elements = MAX_ELEMENTS
+        self.used: set[int] = set()
+
+
+def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0, _state: _Decoding | None = None) -> Any:
     """Rebuild a returned value on the trusted side: arrays, floats, lists, tuples,
-    dicts, None and opaque type names, with at most MAX_ITEMS parts in all."""
-    budget = _budget if _budget is not None else [MAX_ITEMS]
-    budget[0] -= 1
-    if budget[0] < 0:
+    dicts, None and opaque type names, with at most MAX_ITEMS parts and MAX_ELEMENTS
+    array elements in all.
+
+    Each blob is rebuilt at most once: the child's encoder gives every array a blob of
+    its own, and a forged value that names one 5 MiB blob 100 000 times (well within
+    the stream's 8 MiB) would otherwise cost the trusted side half a terabyte."""
+    state = _state if _state is not None else _Decoding()
+    state.parts -= 1
+    if state.parts < 0:
         raise WireError("the value has too many parts")
     if _depth > MAX_DEPTH + 1 or not isinstance(encoded, dict):
         raise WireError("malformed value")
@@ -356,7 +371,12 @@ def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0, _budget: lis
         index = encoded.get("blob")
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(blobs):
             raise WireError("value refers to a missing array")
-        return npy_to_array(blobs[index])
+        if index in state.used:
+            raise WireError("value refers to the same array twice")
+        state.used.add(index)
+        array = npy_to_array(blobs[index], max_elements=state.elements)
+        state.elements -= array_extent(array.shape)
+        return array
     if kind == "scalar":
         value = encoded.get("v")
         if not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -369,7 +389,7 @@ def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0, _budget: lis
         items = encoded.get("items")
         if not isinstance(items, list):
             raise WireError("malformed sequence")
-        decoded = [decode_value(item, blobs, _depth + 1, budget) for item in items]
+        decoded = [decode_value(item, blobs, _depth + 1, state) for item in items]
         return decoded if kind == "list" else tuple(decoded)
     if kind == "dict":
         items = encoded.get("items")
@@ -381,7 +401,7 @@ def decode_value(encoded: Any, blobs: list[bytes], _depth: int = 0, _budget: lis
                 raise WireError("malformed dict item")
             if len(pair[0]) > MAX_TEXT:
                 raise WireError("a dict key longer than 4 KiB")
-            result[encodable(pair[0])] = decode_value(pair[1], blobs, _depth + 1, budget)
+            result[encodable(pair[0])] = decode_value(pair[1], blobs, _depth + 1, state)
         return result
     if kind == "none":
         return None

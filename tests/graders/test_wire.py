@@ -124,6 +124,30 @@ def test_decoded_values_are_bounded():
     assert len(wire.decode_value({"t": "other", "type": "T" * 10_000}, []).type_name) <= 80
 
 
+def test_each_array_of_a_value_is_rebuilt_once():
+    # The child's encoder gives every array a blob of its own; a forged value that names one
+    # blob 100 000 times, inside the 8 MiB stream, would cost 100 000 copies on this side.
+    blob = wire.array_to_npy(np.arange(64.0))
+    with pytest.raises(wire.WireError, match="same array twice"):
+        wire.decode_value({"t": "list", "items": [{"t": "array", "blob": 0}] * 100_000}, [blob])
+    with pytest.raises(wire.WireError, match="same array twice"):
+        wire.decode_value({"t": "dict", "items": [["a", {"t": "array", "blob": 0}], ["b", {"t": "array", "blob": 0}]]},
+                          [blob])
+    pair = wire.decode_value({"t": "tuple", "items": [{"t": "array", "blob": 0}, {"t": "array", "blob": 1}]},
+                             [blob, blob])  # two blobs with the same bytes are two arrays
+    assert all(np.array_equal(item, np.arange(64.0)) for item in pair)
+
+
+def test_the_arrays_of_a_value_share_one_element_budget():
+    # Empty arrays cost no bytes on the wire, yet each may span MAX_ELEMENTS rows: many of
+    # them in one list would stack into a value of billions of rows.
+    empty = wire.array_to_npy(np.empty((wire.MAX_ELEMENTS // 2 + 1, 0)))
+    items = [{"t": "array", "blob": index} for index in range(2)]
+    with pytest.raises(wire.WireError, match="larger than allowed"):
+        wire.decode_value({"t": "list", "items": items}, [empty, empty])
+    assert wire.decode_value({"t": "list", "items": items[:1]}, [empty])[0].shape == (wire.MAX_ELEMENTS // 2 + 1, 0)
+
+
 def test_text_fields_are_capped_whatever_their_type():
     assert len(wire.capped_text("x" * 10**6)) <= wire.MAX_TEXT
     assert wire.capped_text({"a": 1}) == "dict"

@@ -342,6 +342,8 @@ CASES = [
     # A job that stops itself is its own timeout, never "stopped from outside" (the grader's fault)
     ("stop_by_timer.py", {"exception"}, says("not stopped", "timer_create: errno 1")),
     ("lower_cpu_limit.py", {"timeout"}, says("CPU time")),
+    # Round 6: a forged value that names one blob many times (each array is rebuilt once)
+    ("blob_reused.py", {"wrong_type"}, says("same array twice")),
 ]
 
 
