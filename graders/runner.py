@@ -413,10 +413,29 @@ class Runner(Protocol):
     def run(self, job: Job) -> JobResult: ...
 
 
-def collect(process_fd: int, collector: JobCollector, kill: Any, wait: Any) -> JobResult:
+def await_exit(collector: JobCollector, exited: Callable[[float], bool], kill: Callable[[], None]) -> Ending:
+    """The child closed its result pipe before its results were all in, but that does not
+    mean it has ended: a job can close the pipe and go on computing or sleeping. Wait for
+    it to end on the job's own clock (`exited(seconds)` waits at most that long and says
+    whether it did), and stop it at the running call's deadline as if the pipe were still
+    open: an infinite loop is a timeout, never a grader that stopped answering."""
+    while True:
+        remaining = collector.due - time.monotonic()
+        if remaining <= 0:
+            if not collector.overdue():
+                continue
+            kill()
+            return Ending.TIMED_OUT
+        if exited(remaining):
+            return Ending.EXITED
+
+
+def collect(process_fd: int, collector: JobCollector, kill: Any, wait: Any,
+            exited: Callable[[float], bool] | None = None) -> JobResult:
     """Pump a result pipe into the collector until the child ends, times out or
     sends too much; `kill()` kills the child's whole process group, `wait()`
-    returns its exit code."""
+    returns its exit code, `exited(seconds)` waits at most that long for the child
+    to end once it has closed the pipe early (see `await_exit`)."""
     ending = Ending.EXITED
     while True:
         remaining = collector.due - time.monotonic()
@@ -431,6 +450,8 @@ def collect(process_fd: int, collector: JobCollector, kill: Any, wait: Any) -> J
             continue
         chunk = os.read(process_fd, 1 << 20)
         if not chunk:
+            if not collector.done and exited is not None:
+                ending = await_exit(collector, exited, kill)
             break
         if not collector.feed(chunk):
             ending = Ending.TOO_MUCH_OUTPUT
@@ -492,8 +513,15 @@ class SubprocessRunner:
                 except ProcessLookupError:
                     pass
 
+            def exited(seconds: float) -> bool:
+                try:
+                    process.wait(timeout=seconds)
+                except subprocess.TimeoutExpired:
+                    return False
+                return True
+
             result = collect(read_fd, JobCollector(job, startup, lambda: process_clock(process.pid)),
-                             kill, process.wait)
+                             kill, process.wait, exited)
             kill()  # whatever the child left running in its group goes too
             return result
 

@@ -211,7 +211,7 @@ class WarmParent:
         """Run one job in a fresh child of this parent; recycles the parent after
         anything unusual or after max_jobs. A result whose `disturbed` is set may
         not be the submission's doing (see `_judge`): the caller runs it again."""
-        from graders.runner import Ending, JobCollector
+        from graders.runner import Ending, JobCollector, await_exit
 
         self._settle_previous()
         if not self.alive:
@@ -245,6 +245,10 @@ class WarmParent:
 
         collector = JobCollector(job, STARTUP_ALLOWANCE, self._children_cpu)
         ending = _pump(read_fd, collector, kill)
+        if ending is Ending.EXITED and not collector.done and not state["failed"]:
+            # The pipe closed early: the child may still run. The parent's exit report
+            # (or its own end) makes the control socket readable.
+            ending = await_exit(collector, self._readable, kill)
         if ending is Ending.EXITED and collector.done:
             # Every result is in: return now and let the child's teardown overlap
             # with the caller's work. The parent reports the exit (and whether the
@@ -285,6 +289,14 @@ class WarmParent:
         result = collector.finish(ending, -signal.SIGKILL, sandbox_failure=reason)
         result.disturbed = reason
         return result
+
+    def _readable(self, seconds: float) -> bool:
+        """Whether the warm parent has something to say (an exit report, or its own end)
+        within `seconds`; True without a channel, as there is nothing left to wait for."""
+        if self.control is None:
+            return True
+        ready, _, _ = select.select([self.control], [], [], seconds)
+        return bool(ready)
 
     def _children_cpu(self) -> ProcessClock | None:
         """What the warm parent's children used: the job's child, plus the spare one forked

@@ -21,7 +21,7 @@ from graders import wire
 from graders.assignment import Assignment, ProblemConfig
 from graders.engine import grade_source
 from graders.problem import get_problem
-from graders.runner import Budget, Call, CallResult, Ending, Job, JobCollector, JobResult
+from graders.runner import Budget, Call, CallResult, Ending, Job, JobCollector, JobResult, await_exit
 
 MAX_DOCUMENT = 256 * 1024  # one problem; what the hostile suite holds every document to
 TEXT = 4 * 1024
@@ -386,3 +386,29 @@ def test_forged_readings_buy_no_more_than_the_limits(monkeypatch):
     assert collector.overdue() and collector.stopped_for == "wait"
     # and the job as a whole never outlives (calls + 1) x 30 x 2 s
     assert collector.hard_due <= 1000.0 + 3 * 60.0
+
+
+def test_a_pipe_closed_early_is_waited_out_on_the_calls_clock(monkeypatch):
+    # A child can close its result pipe and go on computing: the end of the pipe is not the
+    # end of the child, which is stopped at the running call's deadline like any other.
+    clock, collector = _clocked(monkeypatch)
+    assert collector.feed(_message({"event": "loaded"}) + _message({"event": "begin", "key": "sigmoid/0", "cpu": 0.0}))
+    waits, kills = [], []
+
+    def exited(seconds: float) -> bool:
+        waits.append(seconds)
+        clock.update(now=clock["now"] + seconds, cpu=clock["cpu"] + seconds)  # it computes all along
+        return False
+
+    assert await_exit(collector, exited, lambda: kills.append(1)) is Ending.TIMED_OUT
+    assert kills == [1] and collector.stopped_for == "cpu" and sum(waits) == pytest.approx(2.0)
+    assert "2 s of CPU time" in collector.finish(Ending.TIMED_OUT, -9).calls["sigmoid/0"].message
+
+
+def test_a_child_that_ends_after_closing_its_pipe_is_not_killed(monkeypatch):
+    clock, collector = _clocked(monkeypatch)
+    assert collector.feed(_message({"event": "loaded"}) + _message({"event": "begin", "key": "sigmoid/0", "cpu": 0.1}))
+    kills = []
+    assert await_exit(collector, lambda seconds: True, lambda: kills.append(1)) is Ending.EXITED
+    assert not kills
+    assert "exited before returning" in collector.finish(Ending.EXITED, 0).calls["sigmoid/0"].message

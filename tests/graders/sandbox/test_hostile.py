@@ -344,6 +344,9 @@ CASES = [
     ("lower_cpu_limit.py", {"timeout"}, says("CPU time")),
     # Round 6: a forged value that names one blob many times (each array is rebuilt once)
     ("blob_reused.py", {"wrong_type"}, says("same array twice")),
+    # A result pipe closed by a job that goes on running: its own timeout, never the grader's fault
+    ("close_pipe_then_spin.py", {"timeout"}, says("CPU time")),
+    ("close_pipe_then_sleep.py", {"timeout"}, says("waited more than")),
 ]
 
 
