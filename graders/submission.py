@@ -33,6 +33,13 @@ def decode_submission(data: bytes, name: str = "the file") -> str:
         said = "UTF-8" if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") else encoding
         raise SubmissionError(f"{name} is not {said} text (line {line} has the byte 0x{data[exc.start]:02x}, perhaps "
                               "Latin-1 or Windows-1252): save it as UTF-8") from None
+    except (LookupError, UnicodeError) as exc:
+        # A coding line may name any codec Python knows, text or not: rot13, hex, zlib
+        # ("is not a text encoding") or punycode and undefined, which fail on any text.
+        # Python itself refuses to run such a file ("encoding problem").
+        raise SubmissionError(f"{name} declares the encoding {encoding[:40]!r} on its coding line, which Python "
+                              f"cannot read source in ({type(exc).__name__}): remove that line and save the file "
+                              "as UTF-8") from None
     return text.removeprefix("\ufeff")
 
 

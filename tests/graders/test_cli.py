@@ -64,8 +64,11 @@ def test_problem_flag_grades_a_function_the_file_lacks(good_file):
         (lambda p: (p.write_bytes("def f():\n    return 'caf\u00e9'\n".encode("latin-1")), p)[1], "not UTF-8"),
         (lambda p: (p.write_text("#" * (300 * 1024)), p)[1], "limit is 256 KiB"),
         (lambda p: (p.write_text("x = 1\n"), p)[1], "defines none of the bank's functions"),
+        # A codec that is no text encoding (Python says "encoding problem" and does not run it)
+        (lambda p: (p.write_text("# coding: rot13\ndef sigmoid_grad(x):\n    return x\n"), p)[1], "'rot13'"),
+        (lambda p: (p.write_text("# coding: punycode\ndef sigmoid_grad(x):\n    return x\n"), p)[1], "'punycode'"),
     ],
-    ids=["missing", "directory", "binary", "latin-1", "too-large", "no-functions"],
+    ids=["missing", "directory", "binary", "latin-1", "too-large", "no-functions", "rot13", "punycode"],
 )
 def test_bad_input_gets_one_clear_line_and_exit_two(tmp_path, make, needle):
     path = make(tmp_path / "sub.py")

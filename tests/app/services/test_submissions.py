@@ -39,6 +39,7 @@ def test_an_accepted_submission_is_stored_then_sent(student, redis_server):
     ("T101", "t1", b"x = 1\n" * 50_000, "the limit is 256 KiB"),
     ("T101", "t1", b"\x00\x01binary", "binary file"),
     ("T101", "t1", b"caf\xe9 = 1", "not UTF-8"),
+    ("T101", "t1", b"# coding: rot13\nqrs s(k):\n    erghea k\n", "declares the encoding 'rot13'"),
     ("T101", "closed", CORRECT.encode(), "does not accept late submissions"),
 ])
 def test_bad_input_is_refused_and_nothing_is_stored(student, redis_server, course_code, assignment, data, message):
