@@ -110,6 +110,14 @@ def _odd_item(value: Any) -> Opaque | None:
     return None
 
 
+def _float64(array: np.ndarray) -> np.ndarray:
+    """`array` in float64. A long double beyond float64's range becomes inf, which the
+    finiteness check then reports; numpy would also warn, in the trusted process (an
+    exception wherever warnings are errors), about a value the student chose."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return array.astype(np.float64)
+
+
 def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray | None, str]:
     """A float64 array from what the student returned, or why it cannot be one.
 
@@ -121,7 +129,7 @@ def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray
         if array.dtype.kind not in _REAL_KINDS:
             what = "a numpy array" if isinstance(value, np.ndarray) else "a numpy scalar"
             return None, _refused_dtype(label, what, array.dtype)
-        return array.astype(np.float64), ""
+        return _float64(array), ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return np.array(value, dtype=np.float64), ""
     if isinstance(value, (list, tuple)):
@@ -137,7 +145,7 @@ def _as_array(value: Any, label: str, want: tuple[int, ...]) -> tuple[np.ndarray
             return None, f"{label} is a {kind} that is not a rectangular array of numbers"
         if array.dtype.kind not in _REAL_KINDS:
             return None, _refused_dtype(label, f"a {kind}", array.dtype)
-        array = array.astype(np.float64)
+        array = _float64(array)
         if array.ndim > len(want) and not (want == () and array.size == 1):  # [dx] or [[dx]] holds one number
             # (value, derivative) pairs and the like: several answers where one is expected.
             return None, (f"{label} is a {kind} of {len(value)} items that stack into shape {array.shape}; "

@@ -6,6 +6,7 @@ document, the dashboards and the tests) and a message (for the student).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -180,9 +181,11 @@ def diagnose_values(
     if got.ndim == 2 and got.shape[0] == got.shape[1] > 1 and relative_error(got.T, want) <= tolerance:
         return error, Diagnosis(Code.TRANSPOSED, f"{label} looks transposed{_because(layout)}")
     reference_norm = float(np.vdot(want, want))
-    if reference_norm > 0:
-        factor = float(np.vdot(got, want)) / reference_norm
-        if relative_error(got, factor * want) <= tolerance:
+    with np.errstate(all="ignore"):  # an answer near float64's limits: vdot overflows, inf * 0 is NaN
+        factor = float(np.vdot(got, want)) / reference_norm if reference_norm > 0 else math.nan
+        scaled = factor * want
+    if math.isfinite(factor):  # no finite factor, no scaling to name
+        if relative_error(got, scaled) <= tolerance:
             if _close(factor, -1.0, max(FACTOR_SLACK, tolerance)):
                 return error, Diagnosis(Code.SIGN_FLIPPED, f"{label} has the sign flipped: it is the negative of the expected value")
             # Only a factor that means something is a scaling: two nearly parallel

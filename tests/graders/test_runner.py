@@ -223,6 +223,31 @@ def test_an_empty_array_with_a_huge_shape_keeps_the_document_small(shape):
     assert len(json.dumps(document)) <= MAX_DOCUMENT
 
 
+class FilledRunner:
+    """Every call returns an array of its input's shape filled with one value."""
+
+    def __init__(self, value: object, dtype: type = np.float64) -> None:
+        self.value, self.dtype = value, dtype
+
+    def run(self, job: Job) -> JobResult:
+        return JobResult({call.key: CallResult(call.key, "ok", value=np.full(np.shape(call.args[0][1]), self.value,
+                                                                             dtype=self.dtype))
+                          for call in job.calls})
+
+
+@pytest.mark.parametrize(("value", "dtype"), [(1e308, np.float64), (-1e308, np.float64), (1e300, np.float64),
+                                              (np.longdouble("1e4000"), np.longdouble)],
+                         ids=["1e308", "-1e308", "1e300", "long-double-1e4000"])
+def test_values_at_float64s_limits_are_judged_without_a_warning_in_the_trusted_process(value, dtype):
+    # The suite turns warnings into errors: numpy's overflow and invalid-value warnings about
+    # a value the student chose (a long double past float64, a vdot that overflows) would be
+    # an exception here, and noise on a worker's stderr.
+    assignment = Assignment("t", "t", (ProblemConfig(get_problem("sigmoid")),))
+    document = grade_source("def sigmoid_grad(x):\n    return x\n", assignment, runner=FilledRunner(value, dtype))
+    assert document["problems"][0]["diagnosis"] in ("wrong_value", "not_finite")
+    assert document["score"] < document["max_score"]
+
+
 # ---------------------------------------------------------------- the collector, case by case
 
 
