@@ -359,11 +359,12 @@ CASES = [
     ("trace_the_harness.py", {"crashed"}, says("malformed result")),
     ("patch_harness_modules.py", {"crashed"}, says("malformed result")),
     ("cyclic_results.py", {"wrong_type", "exception"}, document_bounded),
-    ("fd_juggling.py", {"crashed"}, crashed_with("exited before returning")),
+    ("fd_juggling.py", {"crashed"}, None),  # exited before returning, or its junk on the pipe came first
     ("forged_cpu_readings.py", {"timeout"}, None),
     ("odd_numeric_results.py", {"not_finite", "wrong_type", "wrong_value"}, document_bounded),
     ("memory_near_limit.py", {"timeout", "memory_limit", None}, None),  # None: it filled its memory in time
-    ("itimer_signals.py", CONTAINED | {"crashed", "exception"}, document_bounded),
+    # None: where no signal lands in time, the answer is right and passes
+    ("itimer_signals.py", CONTAINED | {"crashed", "exception", None}, document_bounded),
     ("recursion_limit_harness.py", {"wrong_type", "exception", "crashed"}, document_bounded),
 ]
 
