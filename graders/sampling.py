@@ -42,11 +42,16 @@ def free_sizes(rng: np.random.Generator, trial: Any, visible: tuple[int, ...], c
 
 
 def any_shape(rng: np.random.Generator, trial: Any, visible: tuple[int, ...], choices: Any) -> tuple[int, ...]:
-    """A shape for a problem whose statement says "any shape": like `free_sizes`, but every
-    other hidden trial has one more axis, so an answer written for matrices only (two nested
-    loops, np.matrix) fails there. The sizes stay distinct and none is a visible one."""
-    if trial.visible or trial.index % 2:
-        return free_sizes(rng, trial, visible, choices)
+    """A shape for a problem whose statement says "any shape": like `free_sizes`, but no
+    hidden trial has as many axes as the visible one. Odd ones have one axis fewer (a
+    vector when the visible shape is a matrix), even ones one more, so an answer written
+    for matrices only fails on one or the other: two nested loops over shape[0] and
+    shape[1] (which still work on three axes when the body is numpy), np.matrix, an
+    index like x[:, j]. The sizes stay distinct and none is a visible one."""
+    if trial.visible:
+        return visible
+    if trial.index % 2:
+        return free_sizes(rng, trial, visible, choices)[: max(1, len(visible) - 1)]
     pool = [int(c) for c in choices if c not in visible]
     return tuple(int(v) for v in rng.choice(pool, size=len(visible) + 1, replace=False))
 

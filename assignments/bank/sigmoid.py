@@ -14,7 +14,7 @@ Write `sigmoid_grad(x)` that returns $\sigma'(x)$ elementwise, with the shape of
 """
 
 
-SHAPE = (3, 4)  # on the visible trials; the hidden ones use other, distinct sizes, and every other one a third axis
+SHAPE = (3, 4)  # on the visible trials; the hidden ones use other, distinct sizes, as a vector or with a third axis
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:

@@ -16,7 +16,7 @@ Write `softplus_grad(x, beta)` that returns $f'(x)$ elementwise, with the shape 
 (any shape); `beta` is a positive float. It must stay finite for inputs as large as $\pm 1000$.
 """
 
-SHAPE = (2, 5)  # on the visible trials; the hidden ones use other, distinct sizes, and every other one a third axis
+SHAPE = (2, 5)  # on the visible trials; the hidden ones use other, distinct sizes, as a vector or with a third axis
 
 
 def sample(rng: np.random.Generator, trial: Trial) -> dict:

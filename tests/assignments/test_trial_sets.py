@@ -169,12 +169,13 @@ ANY_SHAPE = sorted(p.id for p in all_problems() if "any shape" in p.statement)
 
 
 @pytest.mark.parametrize("problem_id", ANY_SHAPE)
-def test_a_statement_that_says_any_shape_gets_a_hidden_trial_with_another_number_of_axes(problem_id):
-    # Two nested loops over rows and columns (or np.matrix) must fail somewhere.
+def test_a_statement_that_says_any_shape_gets_hidden_trials_with_fewer_and_more_axes(problem_id):
+    # Code written for matrices only must fail somewhere: two nested loops over shape[0] and
+    # shape[1] with a numpy body still work on three axes, and fail only on a vector.
     problem = get_problem(problem_id)
     for seed in SEEDS:
         for hidden_set in range(8):
             prepared = prepare(problem, seed, 3, hidden_set)
-            visible = {item.inputs["x"].ndim for item in prepared if item.trial.visible}
+            (visible,) = {item.inputs["x"].ndim for item in prepared if item.trial.visible}
             hidden = {item.inputs["x"].ndim for item in prepared if not item.trial.visible}
-            assert hidden - visible, f"seed {seed}, hidden set {hidden_set}: only {visible} axes"
+            assert hidden == {visible - 1, visible + 1}, f"seed {seed}, hidden set {hidden_set}: {hidden} axes"
