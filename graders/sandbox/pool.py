@@ -150,8 +150,9 @@ def _forget_inherited() -> None:
 
 
 @atexit.register
-def _close_ours() -> None:
-    runner = _RUNNERS.get(os.getpid())
+def close_process_runner() -> None:
+    """Tear down this process's runner, if it made one (its parents, and as root their cgroups)."""
+    runner = _RUNNERS.pop(os.getpid(), None)
     if runner is not None:
         runner.close()
 

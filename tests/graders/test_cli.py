@@ -477,3 +477,29 @@ def test_the_sandbox_thread_has_its_imports_before_the_engine_starts_on_its_own(
             "print(ahead.runner() is not None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["True", "False", "True"], out.stderr
+
+
+INSTALLED = Path(sys.executable).parent / "nablagrade"
+
+
+@pytest.mark.parametrize(("args", "code", "says"), [
+    (["--problem", "sigmoid", "--json"], 0, None),
+    (["--problem", "no_such_problem"], 2, "no_such_problem"),
+])
+def test_the_installed_command_ends_quickly_with_its_whole_output_and_code(good_file, args, code, says):
+    # The console script is cli.run: main(), the sandbox torn down, then os._exit (no interpreter
+    # teardown). Nothing buffered may be lost on the way out, and the code must be main()'s.
+    done = subprocess.run([str(INSTALLED), "check", str(good_file), *args], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == code, done.stderr
+    if says is None:
+        assert json.loads(done.stdout)["score"] == json.loads(done.stdout)["max_score"] > 0
+    else:
+        assert says in done.stderr
+
+
+def test_the_installed_command_passes_argparse_exits_on():
+    done = subprocess.run([str(INSTALLED), "--version"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.split()[0]) == (0, "nablagrade")
+    done = subprocess.run([str(INSTALLED), "check"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "required" in done.stderr
