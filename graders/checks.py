@@ -32,7 +32,7 @@ from graders.harness import HarnessKind
 from graders.import_policy import forbidden_message
 from graders.problem import Derivative, Problem, Returns, Trial, TrialKind
 from graders.runner import CallResult
-from graders.wire import Opaque
+from graders.wire import Opaque, with_article
 
 
 def output_label(problem: Problem, name: str) -> str:
@@ -57,8 +57,7 @@ def layout_words(problem: Problem) -> str:
 
 def _a(value: Any) -> str:
     """The type's name with its article: "a list", "an object"."""
-    name = _type_name(value)
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    return with_article(_type_name(value))
 
 
 def _type_name(value: Any) -> str:

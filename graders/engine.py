@@ -231,7 +231,7 @@ def _hidden_failure(problem: Problem, failure: Diagnosis) -> str:
         return failure.message
     names = re.findall(r"^([A-Za-z_]\w{0,60})(?::|$)", failure.message, re.MULTILINE)
     kind = next((name for name in names if name in _BUILTIN_EXCEPTIONS), None)
-    what = f"{'an' if kind[0] in 'AEIOU' else 'a'} {kind}" if kind else "an exception"  # an IndexError
+    what = wire.with_article(kind) if kind else "an exception"
     return (f"{problem.function} raised {what} on a hidden trial (its message and traceback are not shown: "
             "they could reveal the hidden inputs)")
 

@@ -450,8 +450,8 @@ def _call_torch_function(cls: Any, args: list[Any]) -> tuple[dict[str, Any], dic
     y = cls.apply(x)
     if not isinstance(y, torch.Tensor):
         # autograd would only say "Expected output to be a torch.Tensor", far from the cause.
-        raise TypeError(f"forward returned {'an' if type(y).__name__[:1] in 'aeiou' else 'a'} "
-                        f"{type(y).__module__}.{type(y).__name__}: it must return a torch tensor "
+        raise TypeError(f"forward returned {wire.with_article(type(y).__module__ + '.' + type(y).__name__)}"
+                        ": it must return a torch tensor "
                         "(compute with torch operations on x)")
     # allow_unused: a backward that returns None is the student's missing `return`, reported
     # as such by the type check, not as torch's "appears to not have been used in the graph".

@@ -41,6 +41,11 @@ class WireError(ValueError):
     """The child sent something that is not a well-formed result."""
 
 
+def with_article(name: str) -> str:
+    """A type's name after "a" or "an", as a message says it: "a list", "an IndexError"."""
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
 def encodable(text: str) -> str:
     """`text` with every lone surrogate (JSON's "\\ud800" escape decodes to one) made U+FFFD:
     such a string cannot be encoded as UTF-8, so printing or storing it would raise."""
